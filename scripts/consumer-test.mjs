@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Consumer tests: the packages as a user gets them. Packs every publishable
+// package (pnpm pack rewrites workspace: ranges to versions), installs the
+// tarballs with plain npm into a scratch app outside the workspace, and runs
+// the programs in tests/consumer/ there. Needs a prior build.
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const keep = process.argv.includes('--keep');
+
+function run(cmd, args, cwd, extraEnv = {}) {
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd} (exit ${r.status})`);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'qsp-consumer-'));
+const tarballs = join(work, 'tarballs');
+const app = join(work, 'app');
+mkdirSync(tarballs);
+mkdirSync(app);
+
+try {
+  const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const packages = [];
+  for (const dir of readdirSync(join(root, 'packages')).sort()) {
+    if (only.length && !only.includes(dir)) continue;
+    const pkgDir = join(root, 'packages', dir);
+    if (!existsSync(join(pkgDir, 'package.json'))) continue;
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+    if (pkg.private) continue;
+    run('pnpm', ['pack', '--pack-destination', tarballs], pkgDir);
+    const file = `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`;
+    packages.push({
+      name: pkg.name,
+      spec: `file:../tarballs/${file}`,
+      exports: Object.keys(pkg.exports ?? {}),
+    });
+  }
+
+  const deps = Object.fromEntries(packages.map((p) => [p.name, p.spec]));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      { name: 'qsp-consumer-app', private: true, type: 'module', dependencies: deps, overrides: deps },
+      null,
+      2,
+    ),
+  );
+  // The list of published entry points, for the program that imports every one of them.
+  writeFileSync(
+    join(app, 'entries.json'),
+    JSON.stringify(
+      packages.flatMap((p) =>
+        p.exports
+          .filter((s) => s !== './package.json')
+          .map((s) => (s === '.' ? p.name : `${p.name}/${s.slice(2)}`)),
+      ),
+    ),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app);
+  // The scratch app must resolve nothing from the workspace: it lives in the OS temp dir.
+  for (const file of readdirSync(join(root, 'tests', 'consumer'))) {
+    if (file.endsWith('.mjs') || file.endsWith('.cjs'))
+      cpSync(join(root, 'tests', 'consumer', file), join(app, file));
+  }
+  const programs = readdirSync(app)
+    .filter((f) => /\.(mjs|cjs)$/.test(f))
+    .sort();
+  let passed = 0;
+  for (const program of programs) {
+    process.stdout.write(`\n[consumer] node ${program}\n`);
+    run(process.execPath, [program], app);
+    passed++;
+  }
+  process.stdout.write(`\n[consumer] ${passed} programs passed against packed tarballs in ${app}\n`);
+} finally {
+  if (!keep) rmSync(work, { recursive: true, force: true });
+}
