@@ -113,7 +113,17 @@ function pendingMajor(name) {
     });
 }
 
-const only = process.argv.slice(3).filter((a) => !a.startsWith('--'));
+// Accept `dqsn` and `packages/dqsn` alike; an unknown name is an error, never a silent no-op.
+const only = process.argv
+  .slice(3)
+  .filter((a) => !a.startsWith('--'))
+  .map((a) => a.replace(/^(\.\/)?packages\//, '').replace(/\/$/, ''));
+for (const name of only) {
+  if (!existsSync(join(root, 'packages', name, 'package.json'))) {
+    console.error(`api-report: no package at packages/${name}`);
+    process.exit(2);
+  }
+}
 let failures = 0;
 for (const d of readdirSync(join(root, 'packages')).sort()) {
   if (only.length && !only.includes(d)) continue;

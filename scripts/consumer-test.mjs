@@ -79,7 +79,19 @@ try {
     .filter((f) => /\.(mjs|cjs)$/.test(f))
     .sort();
   let passed = 0;
+  const packed = new Set(packages.map((p) => p.name));
   for (const program of programs) {
+    // With a package filter, a program needing an unpacked package is skipped; a full run has them all.
+    const needs = [
+      ...readFileSync(join(app, program), 'utf8').matchAll(/from '(@qs[a-z]+\/[a-z0-9-]+)/g),
+    ].map((m) => m[1]);
+    const missing = needs.filter((n) => !packed.has(n));
+    if (missing.length) {
+      if (!only.length)
+        throw new Error(`${program} imports ${missing.join(', ')}, which is not a publishable package`);
+      process.stdout.write(`\n[consumer] skip ${program}: needs ${[...new Set(missing)].join(', ')}\n`);
+      continue;
+    }
     process.stdout.write(`\n[consumer] node ${program}\n`);
     run(process.execPath, [program], app);
     passed++;
