@@ -12,6 +12,9 @@ export function packageBuild(entry: Record<string, string> | string[], extra: Pa
     clean: true,
     splitting: true,
     treeshake: true,
+    // Keep `node:` specifiers: bundlers and Deno need them, and they say plainly which entries are Node-only.
+    removeNodeProtocol: false,
     ...extra,
+    external: [/^node:/, ...(extra.external ?? [])],
   });
 }

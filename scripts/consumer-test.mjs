@@ -34,6 +34,8 @@ mkdirSync(app);
 try {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const packages = [];
+  // Optional peers (pg, prom-client) are what a user installs to use the entries that need them.
+  const peers = new Set();
   for (const dir of readdirSync(join(root, 'packages')).sort()) {
     if (only.length && !only.includes(dir)) continue;
     const pkgDir = join(root, 'packages', dir);
@@ -42,6 +44,7 @@ try {
     if (pkg.private) continue;
     run('pnpm', ['pack', '--pack-destination', tarballs], pkgDir);
     const file = `${pkg.name.replace('@', '').replace('/', '-')}-${pkg.version}.tgz`;
+    for (const peer of Object.keys(pkg.peerDependencies ?? {})) peers.add(peer);
     packages.push({
       name: pkg.name,
       spec: `file:../tarballs/${file}`,
@@ -49,11 +52,30 @@ try {
     });
   }
 
-  const deps = Object.fromEntries(packages.map((p) => [p.name, p.spec]));
+  const catalog = Object.fromEntries(
+    [
+      ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(
+        /^ {2}"?([@\w/.-]+)"?: ([\d.]+)$/gm,
+      ),
+    ].map((m) => [m[1], m[2]]),
+  );
+  const peerDeps = Object.fromEntries(
+    [...peers].map((name) => {
+      if (!catalog[name]) throw new Error(`peer ${name} has no pinned version in the pnpm catalog`);
+      return [name, catalog[name]];
+    }),
+  );
+  const deps = { ...Object.fromEntries(packages.map((p) => [p.name, p.spec])) };
   writeFileSync(
     join(app, 'package.json'),
     JSON.stringify(
-      { name: 'qsp-consumer-app', private: true, type: 'module', dependencies: deps, overrides: deps },
+      {
+        name: 'qsp-consumer-app',
+        private: true,
+        type: 'module',
+        dependencies: { ...deps, ...peerDeps },
+        overrides: deps,
+      },
       null,
       2,
     ),

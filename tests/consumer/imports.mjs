@@ -9,12 +9,18 @@ const [major, minor] = process.versions.node.split('.').map(Number);
 const requireEsm = (major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major >= 23;
 
 for (const entry of entries) {
-  const esm = await import(entry);
+  // Data entries (a published JSON Schema) load as JSON modules.
+  const json = entry.endsWith('.json');
+  const esm = json ? await import(entry, { with: { type: 'json' } }) : await import(entry);
   const names = Object.keys(esm);
   if (names.length === 0) throw new Error(`${entry}: no exports under ESM`);
   if (requireEsm) {
     const cjs = require(entry);
-    const missing = names.filter((n) => !(n in cjs));
+    const missing = json
+      ? typeof cjs === 'object' && cjs
+        ? []
+        : ['default']
+      : names.filter((n) => !(n in cjs));
     if (missing.length) throw new Error(`${entry}: require() lacks ${missing.join(', ')}`);
   }
   console.log(`ok ${entry}: ${names.length} exports (ESM${requireEsm ? ' + require(esm)' : ''})`);

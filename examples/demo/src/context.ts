@@ -3,12 +3,7 @@
 // run's outputs become an evidence bundle, every step emits a DQSN signal,
 // and a temporal lease guards all of it.
 
-/** A QKD key delivered by a key source, for the session's key mix. */
-export interface QkdKey {
-  readonly source: string;
-  readonly keyId: string;
-  readonly key: Uint8Array;
-}
+import type { KeySource } from '@qsp/crypto-suite';
 
 /** What the session step observed, in the shape a product contract's input needs. */
 export interface SessionOutcome {
@@ -37,11 +32,14 @@ export interface StepSignal {
   readonly step: string;
   readonly decision: 'ALLOW' | 'WARN' | 'BLOCK';
   readonly score: number;
+  /** A short upper-case code naming the outcome, e.g. HANDSHAKE_OK. */
+  readonly code: string;
   readonly reason: string;
 }
 
 export interface DemoContext {
-  qkd?: QkdKey;
+  /** The QKD link the crypto step brought up; the session mixes a key from it. */
+  qkd?: { readonly label: string; readonly source: KeySource };
   session?: SessionOutcome;
   artifacts: Artifact[];
   signals: StepSignal[];

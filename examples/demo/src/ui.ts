@@ -11,6 +11,8 @@ export const yellow = paint('33');
 
 export type Log = (line: string) => void;
 
-export function stepLogger(prefix: string): Log {
-  return (line) => process.stdout.write(`  ${dim(prefix)} ${line}\n`);
+export type Write = (text: string) => void;
+
+export function stepLogger(prefix: string, write: Write = (t) => process.stdout.write(t)): Log {
+  return (line) => write(`  ${dim(prefix)} ${line}\n`);
 }

@@ -20,7 +20,7 @@ function tier(score: number): RiskTier {
 
 /** One step's verdict as the Shield Contract v3 envelope an upstream component sends. */
 function envelope(s: StepSignal, runId: string) {
-  const code = `${s.step}_${s.reason}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  const code = `${s.step}_${s.code}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
   return {
     contract_version: 3,
     component: `qsp-${s.step}`,
@@ -37,9 +37,15 @@ function envelope(s: StepSignal, runId: string) {
 
 // When the step runs on its own (no earlier steps), three upstream components' verdicts.
 const STANDALONE: readonly StepSignal[] = [
-  { step: 'session', decision: 'ALLOW', score: 0.05, reason: 'handshake transcript verified' },
-  { step: 'contract', decision: 'ALLOW', score: 0.1, reason: 'product contract verified' },
-  { step: 'evidence', decision: 'WARN', score: 0.4, reason: 'bundle not yet anchored' },
+  {
+    step: 'session',
+    decision: 'ALLOW',
+    score: 0.05,
+    code: 'HANDSHAKE_OK',
+    reason: 'handshake transcript verified',
+  },
+  { step: 'contract', decision: 'ALLOW', score: 0.1, code: 'VERIFIED', reason: 'product contract verified' },
+  { step: 'evidence', decision: 'WARN', score: 0.4, code: 'NOT_ANCHORED', reason: 'bundle not yet anchored' },
 ];
 
 function expect(ok: boolean, what: string): void {
@@ -109,7 +115,7 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
   // Attack 1: a compromised relay appends a BLOCK signal whose decision key is doubled.
   // Python's json (the reference) keeps the last key and reads ALLOW.
   const adnBlock = envelope(
-    { step: 'adn', decision: 'BLOCK', score: 0.95, reason: 'replayed session key' },
+    { step: 'adn', decision: 'BLOCK', score: 0.95, code: 'REPLAYED_KEY', reason: 'replayed session key' },
     runId,
   );
   const withBlock = JSON.stringify({
@@ -133,7 +139,10 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
   // Attack 2: an ALLOW forged with the BLOCK's context_hash, placed first. The
   // reference dedupes by context_hash keeping the first and answers ALLOW.
   const forged = {
-    ...envelope({ step: 'adn', decision: 'ALLOW', score: 0.01, reason: 'all clear' }, runId),
+    ...envelope(
+      { step: 'adn', decision: 'ALLOW', score: 0.01, code: 'ALL_CLEAR', reason: 'all clear' },
+      runId,
+    ),
     context_hash: adnBlock.context_hash,
   };
   const a2 = await post(

@@ -1,0 +1,112 @@
+import { createCipheriv, createDecipheriv, createHash, createHmac, hash as oneShotHash } from 'node:crypto';
+import { CryptoError } from '../errors.js';
+import { AEAD_PARAMS, KDF_HASH } from '../params.js';
+import { defineAead } from '../primitives/aead.js';
+import { defineHash } from '../primitives/hash.js';
+import { defineKdf } from '../primitives/kdf.js';
+import type { Aead, AeadId, Hash, HashId, Kdf, KdfId } from '../types.js';
+import { adopt, own } from './bytes.js';
+import { ciphertextBytes } from './ciphertext-slab.js';
+
+const NODE_HASH: Record<HashId, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384' };
+function cipher(id: AeadId, key: Uint8Array, nonce: Uint8Array, tagLength: number) {
+  return id === 'AES-256-GCM'
+    ? createCipheriv('aes-256-gcm', key, nonce, { authTagLength: tagLength })
+    : createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: tagLength });
+}
+
+function decipher(id: AeadId, key: Uint8Array, nonce: Uint8Array, tagLength: number) {
+  return id === 'AES-256-GCM'
+    ? createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: tagLength })
+    : createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: tagLength });
+}
+
+export function nodeHash(id: HashId): Hash {
+  const name = NODE_HASH[id];
+  return defineHash(id, {
+    digest: (data) => own(oneShotHash(name, data, 'buffer')),
+    create: () => {
+      const h = createHash(name);
+      return { update: (d: Uint8Array) => h.update(d), digest: () => own(h.digest()) };
+    },
+  });
+}
+
+function hmac(name: string, key: Uint8Array, ...parts: Uint8Array[]): Buffer {
+  const m = createHmac(name, key);
+  for (const p of parts) m.update(p);
+  return m.digest();
+}
+
+/**
+ * HKDF from node's HMAC. crypto.hkdfSync only does extract-then-expand in one
+ * call, and the key schedule needs the two steps apart (TLS 1.3 shape), so
+ * the RFC 5869 §2.2/§2.3 definitions are spelled out over HMAC here and held
+ * to the Wycheproof and RFC 5869 vectors and to noble byte for byte.
+ */
+export function nodeKdf(id: KdfId): Kdf {
+  const hashId = KDF_HASH[id];
+  const name = NODE_HASH[hashId];
+  return defineKdf(id, nodeHash(hashId), {
+    extract: (salt, ikm) => adopt(hmac(name, salt, ikm)),
+    expand: (prk, info, length) => {
+      const out = new Uint8Array(length);
+      let previous: Uint8Array = new Uint8Array(0);
+      for (let i = 1, at = 0; at < length; i++) {
+        const t = hmac(name, prk, previous, info, new Uint8Array([i]));
+        out.set(t.subarray(0, Math.min(t.length, length - at)), at);
+        at += t.length;
+        previous.fill(0);
+        previous = t;
+      }
+      previous.fill(0);
+      return out;
+    },
+  });
+}
+
+/** True when `b` is the only view of its ArrayBuffer (not a slice of Node's shared Buffer pool). */
+function exclusive(b: Buffer): boolean {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
+}
+
+export function nodeAead(id: AeadId): Aead {
+  const { tagLength } = AEAD_PARAMS[id];
+  return defineAead(id, {
+    seal(key, nonce, plaintext, aad) {
+      const c = cipher(id, key, nonce, tagLength);
+      if (aad.length > 0) c.setAAD(aad);
+      const head = c.update(plaintext);
+      // Both modes are stream modes: final() only computes the tag, so one copy builds ciphertext || tag.
+      const tail = c.final();
+      const out = ciphertextBytes(head.length + tail.length + tagLength);
+      out.set(head, 0);
+      if (tail.length > 0) out.set(tail, head.length);
+      out.set(c.getAuthTag(), head.length + tail.length);
+      return out;
+    },
+    open(key, nonce, ciphertext, aad) {
+      const body = ciphertext.subarray(0, ciphertext.length - tagLength);
+      const d = decipher(id, key, nonce, tagLength);
+      d.setAuthTag(ciphertext.subarray(ciphertext.length - tagLength));
+      if (aad.length > 0) d.setAAD(aad);
+      const head = d.update(body);
+      let tail: Buffer;
+      try {
+        // final() authenticates; until it returns, `head` is unverified and must not escape.
+        tail = d.final();
+      } catch (cause) {
+        head.fill(0);
+        throw new CryptoError('AEAD_OPEN_FAILED', `${id} authentication failed`, { cause });
+      }
+      // The usual case hands over update()'s own memory as a plain Uint8Array: no copy, nothing left to wipe.
+      if (tail.length === 0 && exclusive(head)) return new Uint8Array(head.buffer, 0, head.length);
+      const out = new Uint8Array(head.length + tail.length);
+      out.set(head, 0);
+      out.set(tail, head.length);
+      head.fill(0);
+      tail.fill(0);
+      return out;
+    },
+  });
+}

@@ -1,0 +1,7 @@
+import { packageBuild } from '../../tsup.shared.js';
+
+export default packageBuild({
+  index: 'src/index.ts',
+  node: 'src/node.ts',
+  'kme-simulator': 'src/kme-simulator.ts',
+});

@@ -1,0 +1,218 @@
+import { once } from 'node:events';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { bb84KeySource } from '@qsp/crypto-suite';
+import { CloseReason } from '@qsp/wire';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isSessionError } from '../../src/index.js';
+import { connect, createServer, type QspServer, type QspSocket } from '../../src/node.js';
+import { CLIENT_ID, MLKEM_CHACHA, OTHER_ID, SERVER_ID, XWING_CHACHA } from '../helpers.js';
+
+const servers: QspServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+});
+
+async function listen(server: QspServer): Promise<number> {
+  servers.push(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+async function readAll(socket: QspSocket): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of socket) parts.push(chunk as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** Reads until `length` bytes arrived. A QSP CLOSE ends both directions, so a client reads its reply before end(). */
+async function readBytes(socket: QspSocket, length: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      parts.push(chunk);
+      n += chunk.length;
+      if (n >= length) {
+        socket.off('data', onData);
+        socket.pause();
+        resolve(Buffer.concat(parts).toString('utf8'));
+      }
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+}
+
+describe('Node adapter over loopback TCP', () => {
+  it('echoes data both ways, rekeys on demand and closes cleanly', async () => {
+    const epochs: number[] = [];
+    const serverClosed: unknown[] = [];
+    const server = createServer({ suites: [XWING_CHACHA, MLKEM_CHACHA], identity: SERVER_ID }, (socket) => {
+      socket.on('rekey', (epoch: number) => epochs.push(epoch));
+      socket.once('data', () => socket.rekey());
+      socket.once('session-close', (event) => serverClosed.push(event));
+      socket.pipe(socket);
+    });
+    const port = await listen(server);
+    const client = connect({
+      port,
+      host: '127.0.0.1',
+      suites: XWING_CHACHA,
+      serverKeys: [SERVER_ID.publicKey],
+    });
+    const [hs] = await once(client, 'secure');
+    expect(hs.suite).toBe(XWING_CHACHA.id);
+    expect(Uint8Array.from(hs.peerPublicKey)).toEqual(SERVER_ID.publicKey);
+    const big = 'x'.repeat(100_000);
+    const clientEpochs: number[] = [];
+    client.on('rekey', (epoch: number) => clientEpochs.push(epoch));
+    const reply = readBytes(client, 6 + big.length);
+    client.write('hello ');
+    client.write(big);
+    expect(await reply).toBe(`hello ${big}`);
+    const ended = once(client, 'end');
+    client.resume();
+    client.end();
+    await ended;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(serverClosed).toMatchObject([{ reason: CloseReason.NORMAL, initiator: 'peer' }]);
+    expect(clientEpochs).toEqual([2]);
+    expect(epochs).toEqual([2]);
+    expect(client.sessionClose).toMatchObject({ reason: CloseReason.NORMAL });
+  });
+
+  it('holds writes made before the handshake and mixes in a QKD key from a BB84 KeySource', async () => {
+    const keys = bb84KeySource({ seed: new Uint8Array(32).fill(7) });
+    const server = createServer(
+      { suites: MLKEM_CHACHA, identity: SERVER_ID, qkd: 'required', keySource: keys },
+      (socket) => socket.pipe(socket),
+    );
+    const port = await listen(server);
+    const client = connect({
+      port,
+      host: '127.0.0.1',
+      suites: MLKEM_CHACHA,
+      serverKeys: [SERVER_ID.publicKey],
+      keySource: keys,
+    });
+    const reply = readBytes(client, 5);
+    client.write('early');
+    const [hs] = await once(client, 'secure');
+    expect(hs.qkdKeyId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await reply).toBe('early');
+    client.end();
+  });
+
+  it('keeps order across corked (vectored) writes before and after the handshake', async () => {
+    const server = createServer({ suites: MLKEM_CHACHA, identity: SERVER_ID }, (socket) =>
+      socket.pipe(socket),
+    );
+    const port = await listen(server);
+    const client = connect({
+      port,
+      host: '127.0.0.1',
+      suites: MLKEM_CHACHA,
+      serverKeys: [SERVER_ID.publicKey],
+    });
+    const reply = readBytes(client, 12);
+    client.cork();
+    client.write('a1');
+    client.write('b2');
+    client.write('c3');
+    client.uncork();
+    await once(client, 'secure');
+    client.cork();
+    client.write('d4');
+    client.write(new Uint8Array([0x65, 0x35]));
+    client.write('f6');
+    client.uncork();
+    expect(await reply).toBe('a1b2c3d4e5f6');
+    client.end();
+  });
+
+  it('authenticates the client when the server requires it', async () => {
+    const server = createServer({
+      suites: MLKEM_CHACHA,
+      identity: SERVER_ID,
+      requireClientAuth: true,
+      clientKeys: [CLIENT_ID.publicKey],
+    });
+    server.on('secureConnection', (s: QspSocket) => {
+      s.end(Buffer.from(s.handshake!.peerPublicKey!.subarray(0, 4)).toString('hex'));
+    });
+    const port = await listen(server);
+    const client = connect({
+      port,
+      host: '127.0.0.1',
+      suites: MLKEM_CHACHA,
+      serverKeys: [SERVER_ID.publicKey],
+      identity: CLIENT_ID,
+    });
+    expect(await readAll(client)).toBe(Buffer.from(CLIENT_ID.publicKey.subarray(0, 4)).toString('hex'));
+  });
+
+  it('fails with AUTHENTICATION_FAILED against a server whose key is not pinned', async () => {
+    const server = createServer({ suites: MLKEM_CHACHA, identity: SERVER_ID });
+    const serverErrors: unknown[] = [];
+    server.on('sessionError', (e) => serverErrors.push(e));
+    const port = await listen(server);
+    const client = connect({
+      port,
+      host: '127.0.0.1',
+      suites: MLKEM_CHACHA,
+      serverKeys: [OTHER_ID.publicKey],
+    });
+    const [error] = await once(client, 'error');
+    expect(isSessionError(error, 'CLOSED')).toBe(true);
+    expect(error.reason).toBe(CloseReason.AUTHENTICATION_FAILED);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(serverErrors).toHaveLength(1);
+    expect(isSessionError(serverErrors[0], 'TRANSPORT_CLOSED')).toBe(true);
+  });
+
+  it('reports a transport that ends without a CLOSE frame as TRANSPORT_CLOSED', async () => {
+    const server = createServer({ suites: MLKEM_CHACHA, identity: SERVER_ID }, (socket) => {
+      socket.on('error', () => {});
+      socket.transport.end();
+    });
+    const port = await listen(server);
+    const client = connect({
+      port,
+      host: '127.0.0.1',
+      suites: MLKEM_CHACHA,
+      serverKeys: [SERVER_ID.publicKey],
+    });
+    const [error] = await once(client, 'error');
+    expect(isSessionError(error, 'TRANSPORT_CLOSED')).toBe(true);
+    expect(error.reason).toBe(CloseReason.PROTOCOL_ERROR);
+  });
+
+  it('closes with HANDSHAKE_TIMEOUT when the server never answers (timer from the adapter)', async () => {
+    const silent = createNetServer((tcp) => tcp.on('error', () => {}));
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const started = performance.now();
+      const client = connect({
+        port,
+        host: '127.0.0.1',
+        suites: MLKEM_CHACHA,
+        serverKeys: [SERVER_ID.publicKey],
+        limits: { handshakeTimeoutMs: 150 },
+      });
+      const [error] = await once(client, 'error');
+      expect(error.reason).toBe(CloseReason.HANDSHAKE_TIMEOUT);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('refuses bad server options at createServer', () => {
+    expect(() => createServer({ suites: MLKEM_CHACHA, identity: SERVER_ID, qkd: 'required' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+    );
+  });
+});

@@ -1,0 +1,200 @@
+import { CloseReason, decodeFrame, encodeFrame, FrameType, HEADER_LENGTH } from '@qsp/wire';
+import { describe, expect, it } from 'vitest';
+import { isSessionError } from '../src/index.js';
+import { closeOf, dataOf, handshake, pump, text } from './helpers.js';
+
+function established(limits = {}) {
+  const p = handshake({ limits }, { limits });
+  p.clientEvents.length = 0;
+  p.serverEvents.length = 0;
+  return p;
+}
+
+describe('record protection and the strict receive rule', () => {
+  it('uses separate keys per direction: the same seq never gives the same ciphertext', () => {
+    const p = established();
+    p.client.send(text('same'));
+    p.server.send(text('same'));
+    const [c] = p.client.takeOutput();
+    const [s] = p.server.takeOutput();
+    expect(decodeFrame(c!).seq).toBe(decodeFrame(s!).seq);
+    expect(Buffer.from(decodeFrame(c!).payload)).not.toEqual(Buffer.from(decodeFrame(s!).payload));
+  });
+
+  it('authenticates the header: any change to it closes the session', () => {
+    const p = established();
+    p.client.send(text('x'));
+    const [f] = p.client.takeOutput();
+    const dec = decodeFrame(f!);
+    // APP_DATA relabelled as CLOSE: header is AAD, so the tag fails.
+    p.server.receive(encodeFrame({ ...dec, type: FrameType.CLOSE, payload: dec.payload }), 0);
+    expect(p.server.closeReason).toBe(CloseReason.AEAD_DECRYPT_FAILED);
+    expect(dataOf(p.server.takeEvents())).toEqual([]);
+  });
+
+  it('closes on a replayed frame with SEQUENCE_MISMATCH and answers with an authenticated CLOSE', () => {
+    const p = established();
+    p.client.send(text('once'));
+    const [f] = p.client.takeOutput();
+    p.server.receive(f!, 0);
+    p.server.receive(f!, 0);
+    const events = p.server.takeEvents();
+    expect(dataOf(events)).toEqual(['once']);
+    expect(closeOf(events)).toMatchObject({ reason: CloseReason.SEQUENCE_MISMATCH, initiator: 'local' });
+    for (const out of p.server.takeOutput()) p.client.receive(out, 0);
+    expect(closeOf(p.client.takeEvents())).toMatchObject({
+      reason: CloseReason.SEQUENCE_MISMATCH,
+      initiator: 'peer',
+    });
+  });
+
+  it('closes on a dropped frame (gap) and on reordering', () => {
+    const p = established();
+    p.client.send(text('a'));
+    p.client.send(text('b'));
+    const [, b] = p.client.takeOutput();
+    p.server.receive(b!, 0);
+    expect(p.server.closeReason).toBe(CloseReason.SEQUENCE_MISMATCH);
+  });
+
+  it('closes on a wrong epoch and on a wrong session id', () => {
+    const p = established();
+    p.client.send(text('a'));
+    const [f] = p.client.takeOutput();
+    const dec = decodeFrame(f!);
+    p.server.receive(encodeFrame({ ...dec, epoch: 2, payload: dec.payload }), 0);
+    expect(p.server.closeReason).toBe(CloseReason.EPOCH_MISMATCH);
+    const q = established();
+    q.client.send(text('a'));
+    const [g] = q.client.takeOutput();
+    const d2 = decodeFrame(g!);
+    q.server.receive(encodeFrame({ ...d2, sessionId: d2.sessionId ^ 1n, payload: d2.payload }), 0);
+    expect(q.server.closeReason).toBe(CloseReason.PROTOCOL_ERROR);
+  });
+
+  it('closes on a flipped payload bit and after close processes nothing', () => {
+    const p = established();
+    p.client.send(text('a'));
+    p.client.send(text('b'));
+    const [a, b] = p.client.takeOutput();
+    a![HEADER_LENGTH]! ^= 0x80;
+    p.server.receive(a!, 0);
+    expect(p.server.closeReason).toBe(CloseReason.AEAD_DECRYPT_FAILED);
+    p.server.takeEvents();
+    p.server.takeOutput();
+    p.server.receive(b!, 0);
+    expect(p.server.takeEvents()).toEqual([]);
+    expect(p.server.takeOutput()).toEqual([]);
+  });
+
+  it('closes on garbage framing with PROTOCOL_ERROR', () => {
+    const p = established();
+    p.server.receive(new Uint8Array(HEADER_LENGTH).fill(0xff), 0);
+    expect(p.server.closeReason).toBe(CloseReason.PROTOCOL_ERROR);
+  });
+
+  it('accepts any chunking of the byte stream', () => {
+    const p = established();
+    for (let i = 0; i < 5; i++) p.client.send(text(`m${i}`));
+    const all = Buffer.concat(p.client.takeOutput());
+    for (let i = 0; i < all.length; i += 7) p.server.receive(all.subarray(i, i + 7), 0);
+    expect(dataOf(p.server.takeEvents())).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+  });
+
+  it('splits writes longer than maxRecordSize', () => {
+    const p = established({ maxRecordSize: 10 });
+    p.client.send(new Uint8Array(25));
+    expect(p.client.takeOutput()).toHaveLength(3);
+  });
+
+  it('fails a session that ends without CLOSE', () => {
+    const p = established();
+    p.server.receiveEnd(0);
+    expect(p.server.closeReason).toBe(CloseReason.PROTOCOL_ERROR);
+  });
+});
+
+describe('rekey', () => {
+  it('keeps data flowing in both directions across an in-flight rekey', () => {
+    const p = established();
+    p.server.rekey();
+    expect(p.server.state).toBe('rekey');
+    p.server.send(text('s-old'));
+    p.client.send(text('c-old'));
+    const fromServer = p.server.takeOutput();
+    const fromClient = p.client.takeOutput();
+    for (const f of fromServer) p.client.receive(f, 0); // INIT, then s-old at epoch 1
+    expect(p.client.sendEpoch).toBe(2);
+    expect(p.client.receiveEpoch).toBe(1);
+    p.client.send(text('c-new'));
+    for (const f of fromClient) p.server.receive(f, 0);
+    for (const f of p.client.takeOutput()) p.server.receive(f, 0); // ACK, c-new
+    expect(p.server.sendEpoch).toBe(2);
+    p.server.send(text('s-new'));
+    for (const f of p.server.takeOutput()) p.client.receive(f, 0);
+    expect(p.client.receiveEpoch).toBe(2);
+    expect(dataOf(p.client.takeEvents())).toEqual(['s-old', 's-new']);
+    expect(dataOf(p.server.takeEvents())).toEqual(['c-old', 'c-new']);
+    expect(p.client.state).toBe('established');
+  });
+
+  it('refuses a second rekey in flight and any rekey from a client', () => {
+    const p = established();
+    p.server.rekey();
+    expect(() => p.server.rekey()).toThrow(
+      expect.objectContaining({ code: 'REKEY_IN_PROGRESS' }) as unknown as Error,
+    );
+  });
+
+  it('rekeys automatically from the server on frame counts in either direction', () => {
+    const p = established({ rekeyAfterFrames: 4, maxFramesPerKey: 8 });
+    for (let i = 0; i < 20; i++) {
+      p.client.send(text(`c${i}`));
+      pump(p);
+    }
+    expect(p.server.sendEpoch).toBeGreaterThanOrEqual(4);
+    expect(dataOf(p.serverEvents)).toHaveLength(20);
+    expect(p.serverEvents.filter((e) => e.type === 'rekey').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('refuses to send past the hard limit and closes with KEY_LIMIT_REACHED', () => {
+    const p = established({ rekeyAfterFrames: 2, maxFramesPerKey: 3 });
+    // The client cannot rekey on its own; without the server's INIT reaching it, it hits the wall.
+    p.client.send(text('1'));
+    p.client.send(text('2'));
+    p.client.send(text('3'));
+    try {
+      p.client.send(text('4'));
+      expect.unreachable();
+    } catch (e) {
+      expect(isSessionError(e, 'KEY_LIMIT_REACHED')).toBe(true);
+    }
+    expect(p.client.closeReason).toBe(CloseReason.KEY_LIMIT_REACHED);
+    for (const f of p.client.takeOutput()) p.server.receive(f, 0);
+    expect(closeOf(p.server.takeEvents())).toMatchObject({
+      reason: CloseReason.KEY_LIMIT_REACHED,
+      initiator: 'peer',
+    });
+  });
+
+  it('closes when seq would run out', () => {
+    const p = established({ maxSeq: 5 });
+    p.client.send(text('1'));
+    p.client.send(text('2'));
+    p.client.send(text('3'));
+    expect(() => p.client.send(text('4'))).toThrow(/hard limit/);
+  });
+
+  it('closes with REKEY_FAILED when the ACK does not come in time', () => {
+    const p = established({ rekeyTimeoutMs: 100 });
+    p.server.rekey(1_000);
+    expect(p.server.timeout).toBe(1_100);
+    p.server.handleTimeout(1_100);
+    expect(p.server.closeReason).toBe(CloseReason.REKEY_FAILED);
+  });
+
+  it('validates limits at construction', () => {
+    expect(() => established({ maxFramesPerKey: 2 ** 30 })).toThrow(/maxFramesPerKey/);
+    expect(() => established({ rekeyAfterFrames: 10, maxFramesPerKey: 5 })).toThrow(/rekeyAfterFrames/);
+  });
+});

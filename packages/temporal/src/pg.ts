@@ -1,0 +1,1 @@
+export { PgStore, type PgStoreOptions } from './pg-store.js';
