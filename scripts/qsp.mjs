@@ -81,6 +81,11 @@ if (command === 'demo') {
   install();
   pnpm(['turbo', 'run', 'build', '--output-logs=errors-only']);
   pnpm(['--filter', '@qsp/example-demo', 'start']);
+} else if (command === 'verify-web') {
+  // The verification page: built, then served on http://127.0.0.1:4173/ (PORT=0 picks a free port).
+  install();
+  pnpm(['turbo', 'run', 'build', '--filter=@qsp/example-verify-web...', '--output-logs=errors-only']);
+  pnpm(['--filter', '@qsp/example-verify-web', 'start']);
 } else if (command === 'test') {
   install();
   pnpm(['turbo', 'run', 'build', '--output-logs=errors-only']);
@@ -88,6 +93,8 @@ if (command === 'demo') {
   pnpm(['lint']);
   pnpm(['turbo', 'run', 'check:package', '--output-logs=errors-only']);
   pnpm(['api:check']);
+  // The docs site build is also its link check: VitePress fails on a dead link.
+  pnpm(['docs:build']);
   pnpm(['release:check']);
   rmSync(join(root, 'test-results'), { recursive: true, force: true });
   pnpm(['turbo', 'run', 'test', '--concurrency=1']);
@@ -105,6 +112,6 @@ if (command === 'demo') {
   process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   if (failed > 0 || passed === 0) process.exit(1);
 } else {
-  process.stderr.write('usage: node scripts/qsp.mjs demo|test\n');
+  process.stderr.write('usage: node scripts/qsp.mjs demo|test|verify-web\n');
   process.exit(2);
 }

@@ -9,6 +9,7 @@ import { openPipelineLease } from './lease.js';
 import { run as contract } from './steps/contract.js';
 import { run as cryptoSuite } from './steps/crypto-suite.js';
 import { run as dqsn } from './steps/dqsn.js';
+import { run as evidence } from './steps/evidence.js';
 import { run as session } from './steps/session.js';
 import { run as temporal } from './steps/temporal.js';
 import { run as wire } from './steps/wire.js';
@@ -24,6 +25,7 @@ const steps: Step[] = [
   { title: '@qsp/crypto-suite: a hybrid key from X-Wing, BB84 and ETSI GS QKD 014', run: cryptoSuite },
   { title: '@qsp/session: handshake with the QKD key mixed in, data, two rekeys, close', run: session },
   { title: "@qsp/contract: a product contract built from the session's outcome", run: contract },
+  { title: "@qsp/evidence: the run's outputs in a signed, stored, verified bundle", run: evidence },
   { title: "@qsp/dqsn: the steps' signals aggregated under Shield Contract v3", run: dqsn },
   { title: '@qsafp/temporal: a lease that lapses, on an injected clock', run: temporal },
 ];

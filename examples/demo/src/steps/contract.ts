@@ -111,7 +111,7 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
       step: 'contract',
       decision: c.decision_layer.decision === 'accept' ? 'ALLOW' : 'BLOCK',
       score: c.decision_layer.decision === 'accept' ? 0.1 : 0.9,
-      code: `CONTRACT_${c.decision_layer.decision.toUpperCase()}`,
+      code: c.decision_layer.decision.toUpperCase(),
       reason: `contract ${c.exposure_layer.public_status}, verified under pin ^1.0`,
     });
   }

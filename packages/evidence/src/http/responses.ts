@@ -1,0 +1,55 @@
+/** JSON responses with the headers every answer of this API carries. */
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  });
+}
+
+export function problem(
+  status: number,
+  error: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  return json(status, { error, message }, headers);
+}
+
+/** Reads a JSON request body of at most `limit` bytes, or returns the error response to send. */
+export async function readJsonBody(
+  request: Request,
+  limit: number,
+): Promise<{ value: unknown } | { response: Response }> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/json\b/i.test(type)) {
+    return { response: problem(415, 'unsupported_media_type', 'send application/json') };
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) return { response: problem(413, 'payload_too_large', `body above ${limit} bytes`) };
+  const reader = request.body?.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  if (reader) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > limit) {
+        await reader.cancel();
+        return { response: problem(413, 'payload_too_large', `body above ${limit} bytes`) };
+      }
+      parts.push(value);
+    }
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  try {
+    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
+  } catch {
+    return { response: problem(400, 'malformed_json', 'the body is not valid UTF-8 JSON') };
+  }
+}
