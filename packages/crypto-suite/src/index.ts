@@ -5,6 +5,6 @@ export type { Etsi014Status } from './etsi014/messages.js';
 export { noble } from './noble/engine.js';
 export { DEFAULT_LABEL_PREFIX } from './primitives/kdf.js';
 export { type Bb84Options, type Bb84Run, type Bb84Stats, runBb84 } from './qkd/bb84.js';
-export { type Bb84KeySource, bb84KeySource } from './qkd/bb84-source.js';
+export { type Bb84KeySource, type Bb84SourceOptions, bb84KeySource } from './qkd/bb84-source.js';
 export { DEFAULT_SUITE_ID, findSuite, getSuite, SUITES, type SuiteDescriptor } from './suites.js';
 export type * from './types.js';

@@ -139,3 +139,26 @@ describe('post-processing parts', () => {
     );
   });
 });
+
+describe('BB84 key source reliability', () => {
+  it('a noisy but honest link delivers every key, equal on both ends (reconciliation sized from the QBER bound, failed blocks re-run)', async () => {
+    const link = bb84KeySource({ channelErrorRate: 0.03, seed: seed(42) });
+    for (let i = 0; i < 40; i++) {
+      const alice = await link.newKey(32);
+      const bob = await link.keyById(alice.keyId);
+      expect(bob.key).toEqual(alice.key);
+    }
+  });
+
+  it('reconcileAttempts must be a small positive integer', () => {
+    for (const reconcileAttempts of [0, 1.5, 17, Number.NaN])
+      expectCode(() => bb84KeySource({ reconcileAttempts }), 'INVALID_ARGUMENT');
+  });
+
+  it('an eavesdropper is never retried away', async () => {
+    await expectCodeAsync(
+      () => bb84KeySource({ eavesdropper: true, reconcileAttempts: 16 }).newKey(32),
+      'QBER_TOO_HIGH',
+    );
+  });
+});

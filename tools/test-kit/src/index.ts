@@ -65,3 +65,5 @@ export function readSharedVector<T = unknown>(relative: string): T | undefined {
 /** The message tests print when they skip for want of ../shared. */
 export const NO_SHARED_MESSAGE =
   'skipped: ../shared/vectors is not beside this clone (set QSP_SHARED_DIR to run the public-vector tests)';
+
+export { type ImportGraph, importGraph } from './import-graph.js';

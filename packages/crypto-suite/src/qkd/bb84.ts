@@ -147,7 +147,8 @@ function attempt(
   aliceBits.fill(0);
   bobBits.fill(0);
 
-  const rec = cascade(a, b, qber, random);
+  // Block sizes from the upper confidence bound: a low sample estimate would leave errors behind.
+  const rec = cascade(a, b, qberBound, random);
   const leakedBits = rec.leakedBits + VERIFY_BITS;
   const extractableBits = Math.floor(n * (1 - h2(qberBound)) - leakedBits - o.securityMarginBits);
   if (extractableBits < outBits) {

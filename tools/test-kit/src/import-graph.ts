@@ -1,0 +1,33 @@
+// The modules a TypeScript entry reaches through static and dynamic imports,
+// read from the sources: what a bundler would pull into a browser build.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+export interface ImportGraph {
+  /** Every source file reached, absolute paths. */
+  readonly files: Set<string>;
+  /** Their text, by path. */
+  readonly sources: Map<string, string>;
+  /** Bare and node: specifiers imported anywhere in the graph. */
+  readonly external: Set<string>;
+}
+
+const IMPORT =
+  /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+export function importGraph(entry: string): ImportGraph {
+  const graph: ImportGraph = { files: new Set(), sources: new Map(), external: new Set() };
+  const visit = (file: string) => {
+    if (graph.files.has(file)) return;
+    graph.files.add(file);
+    const text = readFileSync(file, 'utf8');
+    graph.sources.set(file, text);
+    for (const m of text.matchAll(IMPORT)) {
+      const spec = (m[1] ?? m[2])!;
+      if (!spec.startsWith('.')) graph.external.add(spec);
+      else if (!spec.endsWith('.json')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+    }
+  };
+  visit(entry);
+  return graph;
+}
