@@ -152,7 +152,8 @@ for (const d of readdirSync(join(root, 'packages')).sort()) {
     for (const c of breaking) console.error(`            ${c}`);
   } else {
     writeFileSync(file, report.text);
-    console.log(`api updated ${report.name}${breaking.length ? ' (breaking, major changeset present)' : ''}`);
+    const why = pendingMajor(report.name) ? 'major changeset present' : 'forced with --force';
+    console.log(`api updated ${report.name}${breaking.length ? ` (breaking, ${why})` : ''}`);
   }
 }
 process.exit(failures === 0 ? 0 : 1);

@@ -1,20 +1,19 @@
 // Server options from the environment. Every bad value stops the process
 // before it listens, with a message naming the variable.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { noble } from '@qsp/crypto-suite';
 import {
-  fromBase64,
+  type GeneratedKey,
   generateKey,
   KeyRegistry,
   localSigner,
-  parseJson,
   remoteSigner,
   type Signer,
-  toBase64,
 } from '@qsp/evidence';
-import { readKeyRegistry, writeKeyRegistry } from '@qsp/evidence/node';
+import { readKeyRegistry, readSignerFile, writeKeyRegistry, writeSignerFile } from '@qsp/evidence/node';
 import type { Retention } from '@qsp/evidence/store';
 import type { ServerOptions } from './server.js';
 import { parseTokens, SERVER_SCOPES, type TenantToken } from './tokens.js';
@@ -38,29 +37,6 @@ function intFromEnv(env: Env, name: string, fallback: number, max = Number.MAX_S
   return Number(raw);
 }
 
-/** The file `qsp-evidence keygen --out` writes: {key_id, algorithm, public_key, secret_key}. */
-interface SignerFile {
-  readonly key_id: string;
-  readonly algorithm: 'ML-DSA-65';
-  readonly public_key: string;
-  readonly secret_key: string;
-}
-
-async function readSignerFile(path: string): Promise<SignerFile> {
-  const v = parseJson(new Uint8Array(await readFile(path))) as Partial<SignerFile> | null;
-  if (
-    v === null ||
-    typeof v !== 'object' ||
-    typeof v.key_id !== 'string' ||
-    v.algorithm !== 'ML-DSA-65' ||
-    typeof v.public_key !== 'string' ||
-    typeof v.secret_key !== 'string'
-  ) {
-    throw new Error(`${path} is not an ML-DSA-65 signer file ({key_id, algorithm, public_key, secret_key})`);
-  }
-  return v as SignerFile;
-}
-
 /**
  * A signer whose secret key does not belong to the registry's public key
  * would produce bundles that never verify: sign a probe and check it against
@@ -79,21 +55,12 @@ export function checkSignerKey(keys: KeyRegistry, keyId: string, secretKey: Uint
 async function devKey(dataDir: string, notes: DevNotes): Promise<{ keys: KeyRegistry; signer: Signer }> {
   const signerPath = join(dataDir, 'dev-signer.json');
   const registryPath = join(dataDir, 'dev-keys.json');
-  let file: SignerFile;
-  try {
-    file = await readSignerFile(signerPath);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    const key = generateKey(`dev_key_${randomBytes(4).toString('hex')}`);
-    file = {
-      key_id: key.keyId,
-      algorithm: 'ML-DSA-65',
-      public_key: toBase64(key.publicKey),
-      secret_key: toBase64(key.secretKey),
-    };
+  let key: GeneratedKey;
+  if (existsSync(signerPath)) key = await readSignerFile(signerPath);
+  else {
+    key = generateKey(`dev_key_${randomBytes(4).toString('hex')}`);
     await mkdir(dataDir, { recursive: true });
-    // wx: never overwrite a key; 0600: readable by its owner only.
-    await writeFile(signerPath, `${JSON.stringify(file, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
+    await writeSignerFile(signerPath, key);
     const notBefore = new Date(Date.now() - 60_000);
     await writeKeyRegistry(
       registryPath,
@@ -110,10 +77,9 @@ async function devKey(dataDir: string, notes: DevNotes): Promise<{ keys: KeyRegi
     );
   }
   const keys = await readKeyRegistry(registryPath);
-  const secretKey = fromBase64(file.secret_key);
-  checkSignerKey(keys, file.key_id, secretKey);
-  Object.assign(notes, { key_id: file.key_id, registry: registryPath, signer: signerPath });
-  return { keys, signer: localSigner({ keyId: file.key_id, secretKey }) };
+  checkSignerKey(keys, key.keyId, key.secretKey);
+  Object.assign(notes, { key_id: key.keyId, registry: registryPath, signer: signerPath });
+  return { keys, signer: localSigner({ keyId: key.keyId, secretKey: key.secretKey }) };
 }
 
 /**
@@ -157,9 +123,8 @@ export async function optionsFromEnv(
       });
     } else {
       const file = await readSignerFile(env.EVIDENCE_SIGNER!);
-      const secretKey = fromBase64(file.secret_key);
-      checkSignerKey(keys, file.key_id, secretKey);
-      signer = localSigner({ keyId: file.key_id, secretKey });
+      checkSignerKey(keys, file.keyId, file.secretKey);
+      signer = localSigner({ keyId: file.keyId, secretKey: file.secretKey });
     }
   } else {
     if (env.EVIDENCE_KEYS) throw new Error('EVIDENCE_KEYS needs EVIDENCE_SIGNER or QUANTUMLOCK_URL');

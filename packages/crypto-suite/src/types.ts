@@ -58,6 +58,29 @@ export interface Aead {
   readonly nonceLength: number;
   readonly tagLength: number;
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): Uint8Array;
+  /**
+   * Seals like `seal` and writes ciphertext || tag (plaintext.length +
+   * tagLength bytes) into `out` at `offset`; returns the number of bytes
+   * written. For building a frame (header, then sealed payload) in one
+   * buffer. `out` may overlap `plaintext` and `aad` (both are read in full
+   * first), so sealing in place works. Throws INVALID_ARGUMENT when `out`
+   * is not a Uint8Array, `offset` is not an integer in [0, out.length], or
+   * the bytes do not fit; nothing is written then.
+   *
+   * Present on every Aead this package builds (noble, node, auto); optional
+   * only so hand-written Aead objects stay valid (callers fall back to
+   * `seal` and a copy). The node engine still copies once (node:crypto
+   * cannot write into a caller's buffer) but saves the separate output
+   * allocation and the copy that joins a header to a sealed payload.
+   */
+  sealInto?(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array | undefined,
+    out: Uint8Array,
+    offset?: number,
+  ): number;
   /** Throws CryptoError AEAD_OPEN_FAILED on any authentication failure; never returns unverified bytes. */
   open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array;
 }

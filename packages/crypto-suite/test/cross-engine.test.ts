@@ -63,6 +63,31 @@ describe.each(others)('noble <-> $name', (other) => {
     }
   });
 
+  it('sealInto gives the same bytes as noble seal and sealInto, and opens on noble', () => {
+    for (const id of AEAD_IDS) {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ minLength: 32, maxLength: 32 }),
+          fc.uint8Array({ minLength: 12, maxLength: 12 }),
+          fc.uint8Array({ maxLength: 20000 }),
+          fc.uint8Array({ maxLength: 40 }),
+          fc.nat(30),
+          (key, nonce, pt, aad, offset) => {
+            const ct = noble.aead(id).seal(key, nonce, pt, aad);
+            const out = new Uint8Array(offset + ct.length);
+            expect(other.aead(id).sealInto!(key, nonce, pt, aad, out, offset)).toBe(ct.length);
+            expect(out.subarray(offset)).toEqual(ct);
+            const nobleOut = new Uint8Array(offset + ct.length);
+            noble.aead(id).sealInto!(key, nonce, pt, aad, nobleOut, offset);
+            expect(nobleOut).toEqual(out);
+            expect(noble.aead(id).open(key, nonce, out.subarray(offset), aad)).toEqual(pt);
+          },
+        ),
+        { numRuns: 30 },
+      );
+    }
+  });
+
   for (const id of KEM_IDS) {
     it.runIf(other.supports(id))(
       `${id}: same keys from a seed; each side decapsulates the other's encapsulation`,

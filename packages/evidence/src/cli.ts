@@ -4,13 +4,13 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIGNATURE_ALGORITHM } from './bundle.js';
-import { fromBase64, toBase64 } from './encoding.js';
 import { EvidenceError, isEvidenceError } from './errors.js';
 import { KeyRegistry } from './keys.js';
 import { packFiles, readKeyRegistry, verifyFile, writeKeyRegistry } from './node.js';
 import type { PackProgress } from './pack.js';
 import { remoteSigner } from './remote-signer.js';
 import { generateKey, localSigner, type Signer } from './signer.js';
+import { readSignerFile, writeSignerFile } from './signer-file.js';
 import { assertJob, parseJson } from './validate.js';
 import type { VerificationReport } from './verify.js';
 
@@ -45,13 +45,6 @@ function defaultIo(): CliIo {
   };
 }
 
-interface SignerFile {
-  readonly key_id: string;
-  readonly algorithm: typeof SIGNATURE_ALGORITHM;
-  readonly public_key: string;
-  readonly secret_key: string;
-}
-
 async function readJsonFile(path: string): Promise<unknown> {
   let bytes: Uint8Array;
   try {
@@ -65,21 +58,8 @@ async function readJsonFile(path: string): Promise<unknown> {
 }
 
 async function readSigner(path: string): Promise<Signer> {
-  const v = (await readJsonFile(path)) as Partial<SignerFile> | null;
-  if (
-    v === null ||
-    typeof v !== 'object' ||
-    typeof v.key_id !== 'string' ||
-    typeof v.secret_key !== 'string'
-  ) {
-    throw new EvidenceError(
-      'INVALID_ARGUMENT',
-      `${path} is not a signer file ({key_id, algorithm, public_key, secret_key})`,
-    );
-  }
-  if (v.algorithm !== SIGNATURE_ALGORITHM)
-    throw new EvidenceError('INVALID_ARGUMENT', `${path}: algorithm must be ML-DSA-65`);
-  return localSigner({ keyId: v.key_id, secretKey: fromBase64(v.secret_key) });
+  const { keyId, secretKey } = await readSignerFile(path);
+  return localSigner({ keyId, secretKey });
 }
 
 /** A progress bar on one terminal line, redrawn at most every 100 ms. */
@@ -126,14 +106,7 @@ async function keygen(args: string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(days) || days < 1 || days > 36500)
     throw new UsageError('--valid-days is a whole number of days');
   const key = generateKey(keyId);
-  const file: SignerFile = {
-    key_id: keyId,
-    algorithm: SIGNATURE_ALGORITHM,
-    public_key: toBase64(key.publicKey),
-    secret_key: toBase64(key.secretKey),
-  };
-  // wx: never overwrite an existing secret key; 0600: readable by its owner only.
-  await writeFile(values.out, `${JSON.stringify(file, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
+  await writeSignerFile(values.out, key);
   const notBefore = new Date();
   const entry = {
     keyId,

@@ -172,3 +172,5 @@ export function toNodeListener(handler: FetchHandler): (req: IncomingMessage, re
     void send();
   };
 }
+
+export { readSignerFile, writeSignerFile } from './signer-file.js';

@@ -96,8 +96,8 @@ export abstract class Connection {
   #state: 'handshake' | 'established' | 'closed' = 'handshake';
   #sessionId = 0n;
   readonly #decoder: FrameDecoder;
-  /** Frames to send; a protected frame is kept as [header, sealed payload] so adapters can write it without a copy. */
-  readonly #output: (Uint8Array | readonly [Uint8Array, Uint8Array])[] = [];
+  /** Frames to send, one buffer each. */
+  readonly #output: Uint8Array[] = [];
   readonly #events: SessionEvent[] = [];
   readonly #handshakeDeadline: number;
 
@@ -188,21 +188,16 @@ export abstract class Connection {
 
   /** Bytes to write to the transport, in order. */
   takeOutput(): Uint8Array[] {
-    return this.#output.splice(0).map((f) => (f instanceof Uint8Array ? f : joinFrame(f[0], f[1])));
+    return this.#output.splice(0);
   }
 
   /**
-   * The same bytes as `takeOutput`, as buffers to write in order where a
-   * protected frame may be two buffers (header, then sealed payload): a
-   * vectored write (writev) sends them without the copy joining them costs.
+   * The same as `takeOutput`: buffers to write in order. Every frame is one
+   * buffer (sealed in place after its header), so nothing is joined; kept
+   * for adapters written against the earlier header + payload split.
    */
   takeOutputBuffers(): Uint8Array[] {
-    const out: Uint8Array[] = [];
-    for (const f of this.#output.splice(0)) {
-      if (f instanceof Uint8Array) out.push(f);
-      else out.push(f[0], f[1]);
-    }
-    return out;
+    return this.#output.splice(0);
   }
 
   /** Events since the last call, in order. */
@@ -437,14 +432,21 @@ export abstract class Connection {
 
   #seal(type: FrameType, plaintext: Uint8Array): void {
     const keys = this.#send!;
+    const aead = this.suite!.aead;
     const seq = ++this.#sendSeq;
     const header = encodeHeader(
       { type, sessionId: this.#sessionId, epoch: keys.epoch, seq },
-      plaintext.length + this.suite!.aead.tagLength,
+      plaintext.length + aead.tagLength,
       { maxPayload: this.maxPayload },
     );
-    const sealed = this.suite!.aead.seal(keys.key, aeadNonce(keys.iv, keys.epoch, seq), plaintext, header);
-    this.#output.push([header, sealed]);
+    const nonce = aeadNonce(keys.iv, keys.epoch, seq);
+    // One buffer per frame, sealed in place after its header: no separate
+    // sealed payload to allocate, and one plain write per frame for the adapters.
+    const frame = new Uint8Array(header.length + plaintext.length + aead.tagLength);
+    frame.set(header);
+    if (aead.sealInto) aead.sealInto(keys.key, nonce, plaintext, header, frame, header.length);
+    else frame.set(aead.seal(keys.key, nonce, plaintext, header), header.length);
+    this.#output.push(frame);
     this.#sendFrames++;
     this.#sendBytes += plaintext.length;
   }
@@ -623,13 +625,6 @@ export abstract class Connection {
 
   /** Lets a role wipe its handshake state. */
   protected onClosed(): void {}
-}
-
-function joinFrame(header: Uint8Array, sealed: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(header.length + sealed.length);
-  frame.set(header);
-  frame.set(sealed, header.length);
-  return frame;
 }
 
 function encodeRekeyPayload(kind: RekeyKind, newEpoch: number, value: Uint8Array): Uint8Array {

@@ -8,7 +8,7 @@ import { ServerConnection } from './server.js';
 /** What a driver needs from the transport it sits on. */
 export interface DriverIo {
   /**
-   * Writes buffers in order (a frame may span two: header, sealed payload);
+   * Writes buffers in order (one per frame);
    * returns false when the transport asks the writer to wait (backpressure).
    */
   write(buffers: Uint8Array[]): boolean;

@@ -1,7 +1,8 @@
+import type { Aead, CryptoSuite } from '@qsp/crypto-suite';
 import { CloseReason, decodeFrame, encodeFrame, FrameType, HEADER_LENGTH } from '@qsp/wire';
 import { describe, expect, it } from 'vitest';
 import { isSessionError } from '../src/index.js';
-import { closeOf, dataOf, handshake, pump, text } from './helpers.js';
+import { closeOf, dataOf, handshake, MLKEM_AES, makePair, pump, text } from './helpers.js';
 
 function established(limits = {}) {
   const p = handshake({ limits }, { limits });
@@ -196,5 +197,48 @@ describe('rekey', () => {
   it('validates limits at construction', () => {
     expect(() => established({ maxFramesPerKey: 2 ** 30 })).toThrow(/maxFramesPerKey/);
     expect(() => established({ rekeyAfterFrames: 10, maxFramesPerKey: 5 })).toThrow(/rekeyAfterFrames/);
+  });
+});
+
+describe('protected frames are one buffer, sealed in place after the header', () => {
+  // Deterministic sessions: the same `random` gives the same keys, so frames can be compared byte for byte.
+  const fixedRandom = (n: number) => new Uint8Array(n).fill(0x42);
+  const base = MLKEM_AES.aead;
+  // An Aead written by hand, without the optional sealInto: the session falls back to seal and a copy.
+  const handWritten: Aead = {
+    id: base.id,
+    keyLength: base.keyLength,
+    nonceLength: base.nonceLength,
+    tagLength: base.tagLength,
+    seal: (key, nonce, pt, aad) => base.seal(key, nonce, pt, aad),
+    open: (key, nonce, ct, aad) => base.open(key, nonce, ct, aad),
+  };
+  const withoutSealInto = Object.freeze({ ...MLKEM_AES, aead: handWritten });
+
+  function established(suite: CryptoSuite) {
+    const p = makePair({ suites: suite, random: fixedRandom }, { suites: suite, random: fixedRandom });
+    pump(p);
+    expect(p.server.state).toBe('established');
+    return p;
+  }
+
+  it('sealInto frames equal the seal fallback byte for byte, one buffer per frame, and decode as header || seal', () => {
+    const fast = established(MLKEM_AES);
+    const slow = established(withoutSealInto);
+    for (const size of [0, 1, 100, 16384]) {
+      const data = new Uint8Array(size).map((_, i) => i & 0xff);
+      fast.client.send(data, 0);
+      slow.client.send(data, 0);
+      const a = fast.client.takeOutputBuffers();
+      const b = slow.client.takeOutput();
+      expect(a).toHaveLength(1);
+      expect(a).toEqual(b);
+      const frame = decodeFrame(a[0]!);
+      expect(frame.type).toBe(FrameType.APP_DATA);
+      expect(frame.payload.length).toBe(size + 16);
+      fast.server.receive(a[0]!, 0);
+      const got = fast.server.takeEvents().flatMap((e) => (e.type === 'data' ? [e.data] : []));
+      expect(new Uint8Array(Buffer.concat(got))).toEqual(data);
+    }
   });
 });

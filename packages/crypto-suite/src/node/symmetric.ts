@@ -73,6 +73,17 @@ function exclusive(b: Buffer): boolean {
 export function nodeAead(id: AeadId): Aead {
   const { tagLength } = AEAD_PARAMS[id];
   return defineAead(id, {
+    // node:crypto cannot write into a caller's buffer: one copy of update()'s output, no separate record.
+    // `out` may overlap plaintext and aad: setAAD and update have consumed both before the first write.
+    sealInto(key, nonce, plaintext, aad, out, offset) {
+      const c = cipher(id, key, nonce, tagLength);
+      if (aad.length > 0) c.setAAD(aad);
+      const head = c.update(plaintext);
+      const tail = c.final();
+      out.set(head, offset);
+      if (tail.length > 0) out.set(tail, offset + head.length);
+      out.set(c.getAuthTag(), offset + head.length + tail.length);
+    },
     seal(key, nonce, plaintext, aad) {
       const c = cipher(id, key, nonce, tagLength);
       if (aad.length > 0) c.setAAD(aad);

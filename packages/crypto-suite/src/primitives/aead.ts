@@ -7,6 +7,15 @@ import type { Aead, AeadId } from '../types.js';
 /** What an engine supplies for an AEAD; every length is checked before these run. */
 export interface RawAead {
   seal(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Uint8Array;
+  /** Optional faster path; without it the wrapper copies `seal`'s output. `out` has room for the result. */
+  sealInto?(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array,
+    out: Uint8Array,
+    offset: number,
+  ): void;
   /** May throw anything on failure; the wrapper turns it into AEAD_OPEN_FAILED. */
   open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array): Uint8Array;
 }
@@ -23,6 +32,9 @@ export function defineAead(id: AeadId, raw: RawAead): Aead {
     assertBytes(aad, 'aad');
     return aad;
   };
+  const sealInto =
+    raw.sealInto ??
+    ((key, nonce, plaintext, aad, out, offset) => out.set(raw.seal(key, nonce, plaintext, aad), offset));
   return Object.freeze({
     id,
     keyLength,
@@ -32,6 +44,33 @@ export function defineAead(id: AeadId, raw: RawAead): Aead {
       const a = common(key, nonce, aad);
       assertBytes(plaintext, 'plaintext');
       return raw.seal(key, nonce, plaintext, a);
+    },
+    sealInto(
+      key: Uint8Array,
+      nonce: Uint8Array,
+      plaintext: Uint8Array,
+      aad: Uint8Array | undefined,
+      out: Uint8Array,
+      offset = 0,
+    ): number {
+      const a = common(key, nonce, aad);
+      assertBytes(plaintext, 'plaintext');
+      assertBytes(out, 'out');
+      if (!Number.isSafeInteger(offset) || offset < 0 || offset > out.length) {
+        throw new CryptoError(
+          'INVALID_ARGUMENT',
+          `offset must be an integer in [0, ${out.length}], got ${offset}`,
+        );
+      }
+      const length = plaintext.length + tagLength;
+      if (out.length - offset < length) {
+        throw new CryptoError(
+          'INVALID_ARGUMENT',
+          `out needs ${length} bytes from offset ${offset}, has ${out.length - offset}`,
+        );
+      }
+      sealInto(key, nonce, plaintext, a, out, offset);
+      return length;
     },
     open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array {
       const a = common(key, nonce, aad);

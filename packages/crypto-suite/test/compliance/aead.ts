@@ -72,6 +72,90 @@ export function aeadCompliance(aead: Aead): void {
       expectCode(() => aead.seal(key, nonce, bytes(1), [1] as unknown as Uint8Array), 'INVALID_ARGUMENT');
     });
 
+    const sealInto = aead.sealInto!.bind(aead);
+
+    it('provides sealInto', () => {
+      expect(typeof aead.sealInto).toBe('function');
+    });
+
+    it('property: sealInto writes exactly seal(...) at offset, touches nothing else, returns its length', () => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
+          fc.nat(40),
+          fc.nat(40),
+          (pt, aad, offset, slack) => {
+            const expected = aead.seal(key, nonce, pt, aad);
+            const out = new Uint8Array(offset + expected.length + slack).fill(0xa5);
+            expect(sealInto(key, nonce, pt, aad, out, offset)).toBe(expected.length);
+            expect(out.subarray(offset, offset + expected.length)).toEqual(expected);
+            expect(out.subarray(0, offset).every((b) => b === 0xa5)).toBe(true);
+            expect(out.subarray(offset + expected.length).every((b) => b === 0xa5)).toBe(true);
+          },
+        ),
+        { numRuns: 50 },
+      );
+    });
+
+    it('sealInto defaults offset to 0 and seals a frame in place (aad and plaintext inside out)', () => {
+      const pt = bytes(33, 4);
+      const header = bytes(22, 8);
+      const expected = aead.seal(key, nonce, pt, header);
+      const frame = new Uint8Array(header.length + expected.length);
+      frame.set(header);
+      frame.set(pt, header.length);
+      // The plaintext is the region it is sealed over; the AAD is the frame's own header.
+      sealInto(key, nonce, frame.subarray(22, 22 + pt.length), frame.subarray(0, 22), frame, 22);
+      expect(frame.subarray(22)).toEqual(expected);
+      expect(frame.subarray(0, 22)).toEqual(header);
+      const at0 = new Uint8Array(expected.length);
+      expect(sealInto(key, nonce, pt, header, at0)).toBe(expected.length);
+      expect(at0).toEqual(expected);
+      expect(aead.open(key, nonce, frame.subarray(22), frame.subarray(0, 22))).toEqual(pt);
+    });
+
+    it('sealInto refuses bad out, offset and lengths with typed errors and writes nothing', () => {
+      const pt = bytes(10, 1);
+      const need = pt.length + aead.tagLength;
+      for (const [out, offset] of [
+        [new Uint8Array(need - 1), 0],
+        [new Uint8Array(need), 1],
+        [new Uint8Array(need + 4), 5],
+        [new Uint8Array(0), 0],
+      ] as const) {
+        const before = Uint8Array.from(out);
+        expectCode(() => sealInto(key, nonce, pt, undefined, out, offset), 'INVALID_ARGUMENT');
+        expect(out).toEqual(before);
+      }
+      const out = new Uint8Array(need + 8);
+      for (const offset of [-1, 1.5, Number.NaN, out.length + 1, '0' as unknown as number]) {
+        expectCode(() => sealInto(key, nonce, pt, undefined, out, offset), 'INVALID_ARGUMENT');
+      }
+      expect(out.every((b) => b === 0)).toBe(true);
+      expectCode(
+        () => sealInto(key, nonce, pt, undefined, [0] as unknown as Uint8Array, 0),
+        'INVALID_ARGUMENT',
+      );
+      expectCode(
+        () => sealInto(key, nonce, 'x' as unknown as Uint8Array, undefined, out, 0),
+        'INVALID_ARGUMENT',
+      );
+      expectCode(() => sealInto(key, nonce, pt, [1] as unknown as Uint8Array, out, 0), 'INVALID_ARGUMENT');
+      for (const n of [0, 31, 33])
+        expectCode(() => sealInto(bytes(n), nonce, pt, undefined, out, 0), 'INVALID_KEY_LENGTH');
+      for (const n of [0, 11, 13])
+        expectCode(() => sealInto(key, bytes(n), pt, undefined, out, 0), 'INVALID_NONCE_LENGTH');
+      // An empty plaintext still needs room for the tag.
+      expectCode(
+        () => sealInto(key, nonce, bytes(0), undefined, new Uint8Array(aead.tagLength - 1), 0),
+        'INVALID_ARGUMENT',
+      );
+      expect(sealInto(key, nonce, bytes(0), undefined, new Uint8Array(aead.tagLength), 0)).toBe(
+        aead.tagLength,
+      );
+    });
+
     it('does not alias its inputs', () => {
       const pt = bytes(10, 5);
       const ct = aead.seal(key, nonce, pt);

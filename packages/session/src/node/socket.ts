@@ -131,7 +131,7 @@ export class QspSocket extends Duplex {
     const t = this.transport;
     if (t.destroyed || t.writableEnded) return true;
     if (buffers.length === 1) return t.write(buffers[0]!);
-    // Corked writes reach the socket as one writev: header and sealed payload go out without being joined.
+    // Several frames at once (a burst from _writev, a REKEY beside data): corked, they go out as one writev.
     t.cork();
     let ok = true;
     for (const b of buffers) ok = t.write(b);
