@@ -2,8 +2,7 @@
 // A QKD key source feeds the session; the session's outcome becomes a product
 // contract; the run's outputs become a signed evidence bundle; every step's
 // verdict is aggregated by DQSN; a temporal lease guards the whole run.
-// Each step hands its outputs on through the DemoContext. The exit code is
-// non-zero if any step fails.
+// Each step hands its outputs on through the DemoContext.
 import { type DemoContext, newContext } from './context.js';
 import { openPipelineLease } from './lease.js';
 import { run as contract } from './steps/contract.js';
@@ -30,8 +29,8 @@ const steps: Step[] = [
   { title: '@qsafp/temporal: a lease that lapses, on an injected clock', run: temporal },
 ];
 
-/** Runs every step in order, narrating through `write`; resolves to the number of failed steps. */
-export async function runDemo(write: Write): Promise<number> {
+/** Runs every step in order, narrating through `write`; resolves to the failure count and what the steps handed on. */
+export async function runDemo(write: Write): Promise<{ failed: number; context: DemoContext }> {
   const context = newContext();
   const log = stepLogger('│', write);
   let failed = 0;
@@ -62,5 +61,5 @@ export async function runDemo(write: Write): Promise<number> {
     fail(error);
   }
   write(`\n${failed === 0 ? green(bold('all steps passed')) : red(bold(`${failed} step(s) failed`))}\n`);
-  return failed;
+  return { failed, context };
 }

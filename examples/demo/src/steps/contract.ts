@@ -12,7 +12,7 @@ import {
   type VerifyResult,
   verify,
 } from '@qsp/contract';
-import type { DemoContext, SessionOutcome } from '../context.js';
+import { type DemoContext, need } from '../context.js';
 
 const short = (hex: string) => `${hex.slice(0, 16)}…`;
 
@@ -26,22 +26,8 @@ function summary(result: VerifyResult): string {
  * verifies it, verifies the Stage286 reference contract, and shows a
  * tampered copy failing with the checks that caught it.
  */
-export async function run(log: (line: string) => void, context?: DemoContext): Promise<void> {
-  // The session step's outcome; run on its own, the step uses a recorded one of the same shape.
-  const outcome: SessionOutcome = context?.session ?? {
-    sessionId: 'qsp-session-5153503100000001',
-    suite: 'QSP-v1 ML-KEM-768 + ChaCha20-Poly1305, ML-DSA-65',
-    transcriptSha256: '3f9a1c0e5b7d2a4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809',
-    peerKeyFingerprint: 'b1e2d3c4a5968778695a4b3c2d1e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a',
-    epochs: 3,
-    rekeys: 2,
-    qkdKeyId: null,
-    bytesSent: 42,
-    bytesReceived: 42,
-    closeReason: 'NORMAL',
-    startedAt: '2026-11-23T09:00:00.000Z',
-    endedAt: '2026-11-23T09:05:00.000Z',
-  };
+export async function run(log: (line: string) => void, context: DemoContext): Promise<void> {
+  const outcome = need(context.session, "the session step's outcome");
   let input: InputLayer = {
     session_id: outcome.sessionId,
     subject: 'QSP session between gateway-a and gateway-b',
@@ -102,17 +88,15 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
   if (bad.ok) throw new Error('a tampered contract verified');
   log(`tampered copy: FAIL — ${summary(bad)}`);
   for (const check of bad.checks.filter((x) => x.status === 'fail')) log(`  ✗ ${check.id}: ${check.detail}`);
-  if (context) {
-    context.artifacts.push(
-      { name: built.fileName, bytes: built.bytes },
-      { name: `${built.fileName}.sha256`, bytes: new TextEncoder().encode(built.sha256File) },
-    );
-    context.signals.push({
-      step: 'contract',
-      decision: c.decision_layer.decision === 'accept' ? 'ALLOW' : 'BLOCK',
-      score: c.decision_layer.decision === 'accept' ? 0.1 : 0.9,
-      code: c.decision_layer.decision.toUpperCase(),
-      reason: `contract ${c.exposure_layer.public_status}, verified under pin ^1.0`,
-    });
-  }
+  context.artifacts.push(
+    { name: built.fileName, bytes: built.bytes },
+    { name: `${built.fileName}.sha256`, bytes: new TextEncoder().encode(built.sha256File) },
+  );
+  context.signals.push({
+    step: 'contract',
+    decision: 'ALLOW',
+    score: 0.1,
+    code: 'ACCEPT',
+    reason: `contract ${c.exposure_layer.public_status}, verified under pin ^1.0`,
+  });
 }

@@ -34,7 +34,7 @@ function lengthPrefixed(...parts: Uint8Array[]): Uint8Array {
  * Breaking the key needs all three. Then the key protects a message, and an
  * eavesdropped BB84 run aborts.
  */
-export async function run(log: (line: string) => void, context?: DemoContext): Promise<void> {
+export async function run(log: (line: string) => void, context: DemoContext): Promise<void> {
   const suite = getSuite('QSP1-XWING-MLDSA65-CHACHA20POLY1305-SHA256', auto);
   log(`suite ${suite.id} (code point 0x${suite.codePoint.toString(16).padStart(4, '0')})`);
   log(
@@ -134,14 +134,12 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
     withoutQkd,
   );
   // The pipeline goes on over the same BB84 link: the session mixes its next key.
-  if (context) {
-    context.qkd = { label: 'BB84 link (2% channel noise)', source: link };
-    context.signals.push({
-      step: 'crypto-suite',
-      decision: 'ALLOW',
-      score: s.qber,
-      code: 'HYBRID_KEY_AGREED',
-      reason: `hybrid key agreed, BB84 QBER ${(s.qber * 100).toFixed(2)}%`,
-    });
-  }
+  context.qkd = { label: 'BB84 link (2% channel noise)', source: link };
+  context.signals.push({
+    step: 'crypto-suite',
+    decision: 'ALLOW',
+    score: s.qber,
+    code: 'HYBRID_KEY_AGREED',
+    reason: `hybrid key agreed, BB84 QBER ${(s.qber * 100).toFixed(2)}%`,
+  });
 }

@@ -35,32 +35,20 @@ function envelope(s: StepSignal, runId: string) {
   };
 }
 
-// When the step runs on its own (no earlier steps), three upstream components' verdicts.
-const STANDALONE: readonly StepSignal[] = [
-  {
-    step: 'session',
-    decision: 'ALLOW',
-    score: 0.05,
-    code: 'HANDSHAKE_OK',
-    reason: 'handshake transcript verified',
-  },
-  { step: 'contract', decision: 'ALLOW', score: 0.1, code: 'VERIFIED', reason: 'product contract verified' },
-  { step: 'evidence', decision: 'WARN', score: 0.4, code: 'NOT_ANCHORED', reason: 'bundle not yet anchored' },
-];
-
 function expect(ok: boolean, what: string): void {
   if (!ok) throw new Error(`dqsn step: ${what}`);
 }
 
 /**
- * Aggregates the signals the pipeline's steps emitted (or three standalone
- * ones) through the gateway handler, checks that a second node gives the same
+ * Aggregates the signals the pipeline's steps emitted through the gateway
+ * handler, checks that a second node gives the same
  * bytes, and shows two attacks the reference implementation falls for being
  * refused: a duplicate `decision` key and an ALLOW placed before a BLOCK with
  * the same context_hash.
  */
-export async function run(log: (line: string) => void, context?: DemoContext): Promise<void> {
-  const stepSignals = context && context.signals.length > 0 ? context.signals : STANDALONE;
+export async function run(log: (line: string) => void, context: DemoContext): Promise<void> {
+  const stepSignals = context.signals;
+  if (stepSignals.length === 0) throw new Error('no signals: the earlier steps did not run');
   const runId = `demo-${sha256(JSON.stringify(stepSignals)).slice(0, 12)}`;
   const signals = stepSignals.map((s) => envelope(s, runId));
   const body = JSON.stringify({ contract_version: 3, component: 'dqsn', request_id: runId, signals });

@@ -27,13 +27,13 @@ const TYPES: Record<string, string> = {
 const typeOf = (name: string) => TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
 
 /**
- * Packs a small quantum job's artifacts (and, in the pipeline, every file the
- * earlier steps produced) into a signed Evidence Bundle v1.0, stores it in
+ * Packs a small quantum job's artifacts and every file the earlier steps
+ * produced into a signed Evidence Bundle v1.0, stores it in
  * embedded PostgreSQL (PGlite) through the job lifecycle, verifies it with its
  * artifacts, then flips one byte of one artifact and shows the check that
  * catches it.
  */
-export async function run(log: (line: string) => void, context?: DemoContext): Promise<void> {
+export async function run(log: (line: string) => void, context: DemoContext): Promise<void> {
   const key = generateKey('ql_key_demo_001');
   const keys = new KeyRegistry([
     {
@@ -58,10 +58,10 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
     ['results.json', enc('{"counts":{"00":507,"11":493},"shots":1000}')],
     ['run.log', enc('10:00:05 started on softquantus_sim\n10:01:00 completed 1000/1000 shots\n')],
   ]);
-  for (const a of context?.artifacts ?? []) {
+  for (const a of context.artifacts) {
     if (!files.has(a.name)) files.set(a.name, a.bytes);
   }
-  if (context?.artifacts.length)
+  if (context.artifacts.length)
     log(`${context.artifacts.length} files from the earlier steps join the job's outputs`);
 
   const db = await pgliteClient();
@@ -150,16 +150,14 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
     const audit = await store.verifyAuditLog(tenant);
     if (!audit.valid) throw new Error('the audit log hash chain does not verify');
     log(`audit log: ${audit.rows} hash-chained rows verify, head ${audit.head.slice(0, 16)}…`);
-    if (context) {
-      context.artifacts.push({ name: 'evidence_bundle.json', bytes: packed.bytes });
-      context.signals.push({
-        step: 'evidence',
-        decision: 'ALLOW',
-        score: 0.05,
-        code: 'VERIFIED',
-        reason: `bundle of ${packed.bundle.artifacts.length} artifacts signed, stored WORM, verified; a flipped byte was caught`,
-      });
-    }
+    context.artifacts.push({ name: 'evidence_bundle.json', bytes: packed.bytes });
+    context.signals.push({
+      step: 'evidence',
+      decision: 'ALLOW',
+      score: 0.05,
+      code: 'VERIFIED',
+      reason: `bundle of ${packed.bundle.artifacts.length} artifacts signed, stored WORM, verified; a flipped byte was caught`,
+    });
   } finally {
     await store.close();
   }

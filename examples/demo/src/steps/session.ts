@@ -1,4 +1,4 @@
-import { bb84KeySource, DEFAULT_SUITE_ID, getSuite } from '@qsp/crypto-suite';
+import { DEFAULT_SUITE_ID, getSuite } from '@qsp/crypto-suite';
 import {
   ClientConnection,
   type Connection,
@@ -6,7 +6,7 @@ import {
   ServerConnection,
   type SessionEvent,
 } from '@qsp/session';
-import type { DemoContext } from '../context.js';
+import { type DemoContext, need } from '../context.js';
 
 const hex = (bytes: Uint8Array, n = 8) => `${Buffer.from(bytes.subarray(0, n)).toString('hex')}…`;
 const text = new TextEncoder();
@@ -17,16 +17,15 @@ const decode = new TextDecoder();
  * QKD key mixed into the key schedule, data both ways, two server-led rekeys,
  * a clean close; then a second session that a flipped ciphertext bit closes.
  */
-export async function run(log: (line: string) => void, context?: DemoContext): Promise<void> {
+export async function run(log: (line: string) => void, context: DemoContext): Promise<void> {
   const suite = getSuite(DEFAULT_SUITE_ID);
   const serverIdentity = suite.signature.keygen();
   const startedAt = new Date().toISOString();
-  // Both ends of a QKD link (the crypto step's, or a fresh BB84 simulation): the client draws a key, the server fetches it by id.
-  const qkd = context?.qkd?.source ?? bb84KeySource();
+  // Both ends of the crypto step's QKD link: the client draws a key, the server fetches it by id.
+  const link = need(context.qkd, "the crypto step's QKD link");
+  const qkd = link.source;
   const material = await qkd.newKey(32);
-  log(
-    `QKD key ${material.keyId} from ${context?.qkd?.label ?? 'a BB84 simulation'}: ${material.key.length} bytes`,
-  );
+  log(`QKD key ${material.keyId} from ${link.label}: ${material.key.length} bytes`);
 
   let now = 0;
   const client = new ClientConnection({
@@ -97,29 +96,27 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
   log(
     `client closed: server saw an authenticated CLOSE ${closeReasonName(closed.reason)} from the ${closed.initiator}`,
   );
-  if (context) {
-    const received = (side: 'client' | 'server') =>
-      events[side].reduce((n, e) => n + (e.type === 'data' ? e.data.length : 0), 0);
-    const fingerprint = Buffer.from(suite.hash.digest(done.peerPublicKey!)).toString('hex');
-    context.session = {
-      sessionId: `qsp-session-${done.sessionId.toString(16)}`,
-      suite: done.suite,
-      transcriptSha256: Buffer.from(suite.hash.digest(Buffer.concat(wire))).toString('hex'),
-      peerKeyFingerprint: fingerprint,
-      qkdKeyId: done.qkdKeyId ?? null,
-      epochs: client.sendEpoch,
-      rekeys: 2,
-      bytesSent: received('server'),
-      bytesReceived: received('client'),
-      closeReason: closeReasonName(closed.reason),
-      startedAt,
-      endedAt: new Date().toISOString(),
-    };
-    context.artifacts.push({
-      name: 'session-outcome.json',
-      bytes: text.encode(`${JSON.stringify(context.session, null, 2)}\n`),
-    });
-  }
+  const received = (side: 'client' | 'server') =>
+    events[side].reduce((n, e) => n + (e.type === 'data' ? e.data.length : 0), 0);
+  const fingerprint = Buffer.from(suite.hash.digest(done.peerPublicKey!)).toString('hex');
+  context.session = {
+    sessionId: `qsp-session-${done.sessionId.toString(16)}`,
+    suite: done.suite,
+    transcriptSha256: Buffer.from(suite.hash.digest(Buffer.concat(wire))).toString('hex'),
+    peerKeyFingerprint: fingerprint,
+    qkdKeyId: done.qkdKeyId ?? null,
+    epochs: client.sendEpoch,
+    rekeys: 2,
+    bytesSent: received('server'),
+    bytesReceived: received('client'),
+    closeReason: closeReasonName(closed.reason),
+    startedAt,
+    endedAt: new Date().toISOString(),
+  };
+  context.artifacts.push({
+    name: 'session-outcome.json',
+    bytes: text.encode(`${JSON.stringify(context.session, null, 2)}\n`),
+  });
 
   // A second session without QKD: one flipped ciphertext bit on the way to the server.
   now = 0;
@@ -144,7 +141,7 @@ export async function run(log: (line: string) => void, context?: DemoContext): P
   log(`tampered frame: server closed with ${closeReasonName(reason)}, nothing delivered, keys wiped`);
   for (const f of s2.takeOutput()) c2.receive(f, now);
   log(`client learned it from an authenticated CLOSE: ${closeReasonName(c2.closeReason!)}`);
-  context?.signals.push({
+  context.signals.push({
     step: 'session',
     decision: 'ALLOW',
     score: 0.05,
