@@ -17,6 +17,7 @@ import {
   STAGE286_SPEC,
   verify,
 } from '../src/index.js';
+import { sampleInput } from '../test/helpers.js';
 
 const sha256 = noble.hash('SHA-256');
 const encoder = new TextEncoder();
@@ -25,17 +26,7 @@ const pair = mldsa.keygen(new Uint8Array(32).fill(1));
 const signer = { algorithm: 'ML-DSA-65' as const, publicKey: pair.publicKey, secretKey: pair.secretKey };
 
 // A realistic contract: the pqc engine's decision over four signed evidence dimensions.
-let input: InputLayer = {
-  session_id: 'qsp-session-bench',
-  subject: 'QSP session between alice and bob',
-  policy: { policy_id: 'qsp-product-policy-v1', fail_closed_required: true },
-  evidence: {
-    integrity: { transcript_sha256: 'ab'.repeat(32) },
-    execution: { epochs: 3, closed_cleanly: true },
-    identity: { peer_key_fingerprint: 'cd'.repeat(32) },
-    time: { started_at: '2026-11-23T09:00:00.000Z', ended_at: '2026-11-23T09:05:00.000Z' },
-  },
-};
+let input: InputLayer = sampleInput({ session_id: 'qsp-session-bench' });
 for (const d of DIMENSIONS) input = attestDimension(input, d, signer);
 const engine = pqcEngine({ trustedKeys: [{ algorithm: signer.algorithm, publicKey: signer.publicKey }] });
 const built = await build(STAGE286_SPEC, input, engine);
