@@ -83,7 +83,7 @@ try {
   results.push(await load('duplicate-key attack (400 ERROR)', url, attack, 400));
   writeResults('qsp-dqsn-gateway', {
     package: '@qsp/dqsn',
-    what: 'examples/gateway.ts under autocannon on loopback, gateway in a separate process',
+    what: 'examples/dqsn-gateway (src/gateway.ts) under autocannon on loopback, gateway in a separate process',
     connections: CONNECTIONS,
     seconds_per_run: SECONDS,
     results,
