@@ -191,15 +191,6 @@ export abstract class Connection {
     return this.#output.splice(0);
   }
 
-  /**
-   * The same as `takeOutput`: buffers to write in order. Every frame is one
-   * buffer (sealed in place after its header), so nothing is joined; kept
-   * for adapters written against the earlier header + payload split.
-   */
-  takeOutputBuffers(): Uint8Array[] {
-    return this.#output.splice(0);
-  }
-
   /** Events since the last call, in order. */
   takeEvents(): SessionEvent[] {
     return this.#events.splice(0);

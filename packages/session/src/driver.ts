@@ -94,7 +94,7 @@ export class Driver {
   #flush(): boolean {
     const conn = this.connection;
     let ok = true;
-    const buffers = conn.takeOutputBuffers();
+    const buffers = conn.takeOutput();
     if (buffers.length > 0) ok = this.#io.write(buffers);
     for (const event of conn.takeEvents()) {
       if (event.type === 'qkdKeyRequest') this.#fetchQkdKey(event.keyId);
