@@ -17,7 +17,12 @@ export interface Limits {
   readonly maxBytesPerKey: number;
   /** Highest protected seq a direction may use (u32 on the wire; seq never wraps). */
   readonly maxSeq: number;
-  /** Largest plaintext in one APP_DATA frame; longer writes are split. */
+  /**
+   * Largest plaintext in one APP_DATA frame; longer writes are split. 64 KiB
+   * by default, not TLS's 16 KiB: node:crypto builds a new cipher context for
+   * every record, so small records cost CPU that bulk transfers feel. A peer
+   * accepts any frame up to its own maxPayload (1 MiB unless set lower).
+   */
   readonly maxRecordSize: number;
   /** A handshake not finished this many ms after it started closes with HANDSHAKE_TIMEOUT. */
   readonly handshakeTimeoutMs: number;
@@ -36,7 +41,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxFramesPerKey: 2 ** 24,
   maxBytesPerKey: 2 ** 37,
   maxSeq: 0xffff_ffff,
-  maxRecordSize: 16_384,
+  maxRecordSize: 65_536,
   handshakeTimeoutMs: 10_000,
   rekeyTimeoutMs: 30_000,
 });

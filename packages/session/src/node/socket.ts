@@ -11,6 +11,7 @@ import type { Connection } from '../connection.js';
 import { Driver } from '../driver.js';
 import { SessionError } from '../errors.js';
 import type { CloseEvent, HandshakeEvent, SessionEvent } from '../events.js';
+import { Coalescer } from './coalescer.js';
 
 interface PendingWrite {
   readonly chunk: Uint8Array;
@@ -47,6 +48,7 @@ function closeError(event: CloseEvent, transportEnded = false): SessionError {
 export class QspSocket extends Duplex {
   readonly transport: Duplex;
   #driver: Driver | undefined;
+  #coalescer: Coalescer | undefined;
   #handshake: HandshakeEvent | undefined;
   #closeEvent: CloseEvent | undefined;
   readonly #pending: PendingWrite[] = [];
@@ -107,11 +109,14 @@ export class QspSocket extends Duplex {
   /** Server: starts a rekey now (it also happens automatically before the AEAD limits). */
   rekey(): void {
     if (!this.#driver) throw new SessionError('INVALID_STATE', 'handshake has not started');
+    this.#flushHeld();
     this.#driver.rekey();
   }
 
   /** Closes with an explicit reason (authenticated CLOSE), then ends the transport. */
   closeSession(reason: CloseReason = CloseReason.NORMAL, message = ''): void {
+    // A NORMAL close delivers what was written first; any other reason aborts, dropping held writes.
+    if (reason === CloseReason.NORMAL) this.#flushHeld();
     this.#driver?.close(reason, message);
   }
 
@@ -143,6 +148,9 @@ export class QspSocket extends Duplex {
     switch (event.type) {
       case 'handshake':
         this.#handshake = event;
+        this.#coalescer = new Coalescer(this.#driver!.connection.limits.maxRecordSize, (data) =>
+          this.#driver!.send(data),
+        );
         this.emit('secure', event);
         this.#flushPending();
         break;
@@ -162,6 +170,7 @@ export class QspSocket extends Duplex {
 
   #onClose(event: CloseEvent): void {
     this.#closeEvent = event;
+    this.#coalescer?.discard();
     this.#driver?.dispose();
     this.emit('session-close', event);
     // The CLOSE frame (if any) is already queued on the transport: end, do not destroy, so it is sent.
@@ -194,6 +203,15 @@ export class QspSocket extends Duplex {
     this.#driver.receiveEnd();
   }
 
+  /** Seals gathered writes now; a refusal has already closed the session, whose close event says why. */
+  #flushHeld(): void {
+    try {
+      this.#coalescer?.flush();
+    } catch {
+      // Reported through the close event.
+    }
+  }
+
   #flushPending(): void {
     for (const p of this.#pending.splice(0)) this.#sendNow(p.chunk, p.callback);
   }
@@ -201,7 +219,7 @@ export class QspSocket extends Duplex {
   #sendNow(chunk: Uint8Array, callback: (error?: Error | null) => void): void {
     let ok: boolean;
     try {
-      this.#driver!.send(chunk);
+      this.#coalescer!.push(chunk);
       ok = this.transport.writableNeedDrain !== true;
     } catch (error) {
       callback(error as Error);
@@ -247,7 +265,7 @@ export class QspSocket extends Duplex {
     const t = this.transport;
     t.cork();
     try {
-      for (const c of chunks) this.#driver!.send(toBytes(c.chunk));
+      for (const c of chunks) this.#coalescer!.push(toBytes(c.chunk));
     } catch (error) {
       t.uncork();
       callback(error as Error);
@@ -264,6 +282,7 @@ export class QspSocket extends Duplex {
 
   override _final(callback: (error?: Error | null) => void): void {
     const driver = this.#driver;
+    this.#flushHeld();
     if (driver && driver.connection.state !== 'closed') driver.close(CloseReason.NORMAL);
     if (!this.transport.writableEnded) this.transport.end();
     callback();
@@ -275,6 +294,7 @@ export class QspSocket extends Duplex {
       driver.close(error ? CloseReason.INTERNAL_ERROR : CloseReason.NORMAL, error ? 'socket destroyed' : '');
     }
     driver?.dispose();
+    this.#coalescer?.discard();
     for (const p of this.#pending.splice(0))
       p.callback(error ?? new SessionError('CLOSED', 'socket destroyed'));
     if (!this.transport.writableEnded) this.transport.end();

@@ -3,7 +3,7 @@ import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { bb84KeySource } from '@qsp/crypto-suite';
 import { CloseReason } from '@qsp/wire';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isSessionError } from '../../src/index.js';
+import { isSessionError, type Limits } from '../../src/index.js';
 import { connect, createServer, type QspServer, type QspSocket } from '../../src/node.js';
 import { CLIENT_ID, MLKEM_CHACHA, OTHER_ID, SERVER_ID, XWING_CHACHA } from '../helpers.js';
 
@@ -41,6 +41,17 @@ async function readBytes(socket: QspSocket, length: number): Promise<string> {
     };
     socket.on('data', onData);
     socket.once('error', reject);
+  });
+}
+
+/** A client of the usual test server (ML-KEM-768 + ChaCha20-Poly1305, SERVER_ID pinned). */
+function mlkemClient(port: number, limits?: Partial<Limits>): QspSocket {
+  return connect({
+    port,
+    host: '127.0.0.1',
+    suites: MLKEM_CHACHA,
+    serverKeys: [SERVER_ID.publicKey],
+    ...(limits ? { limits } : {}),
   });
 }
 
@@ -109,12 +120,7 @@ describe('Node adapter over loopback TCP', () => {
       socket.pipe(socket),
     );
     const port = await listen(server);
-    const client = connect({
-      port,
-      host: '127.0.0.1',
-      suites: MLKEM_CHACHA,
-      serverKeys: [SERVER_ID.publicKey],
-    });
+    const client = mlkemClient(port);
     const reply = readBytes(client, 12);
     client.cork();
     client.write('a1');
@@ -129,6 +135,58 @@ describe('Node adapter over loopback TCP', () => {
     client.uncork();
     expect(await reply).toBe('a1b2c3d4e5f6');
     client.end();
+  });
+
+  it('gathers a burst of small writes into records of limits.maxRecordSize, in order', async () => {
+    const records: number[] = [];
+    const received: Buffer[] = [];
+    const server = createServer(
+      { suites: MLKEM_CHACHA, identity: SERVER_ID, limits: { maxRecordSize: 4096 } },
+      (socket) => {
+        // In flowing mode each record's plaintext arrives as its own chunk.
+        socket.on('data', (chunk: Buffer) => {
+          records.push(chunk.length);
+          received.push(chunk);
+        });
+      },
+    );
+    const port = await listen(server);
+    const client = mlkemClient(port, { maxRecordSize: 4096 });
+    await once(client, 'secure');
+    const sent: Buffer[] = [];
+    for (let i = 0; i < 9; i++) {
+      const chunk = Buffer.alloc(1024, i);
+      sent.push(Buffer.from(chunk));
+      client.write(chunk);
+      chunk.fill(0xff); // reused by the writer at once: the socket must have taken a copy
+    }
+    client.resume();
+    client.end();
+    await once(client, 'close');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(records).toEqual([4096, 4096, 1024]);
+    expect(Buffer.concat(received)).toEqual(Buffer.concat(sent));
+  });
+
+  it('drops writes still gathered when the session is closed with an error reason', async () => {
+    const received: Buffer[] = [];
+    const closes: unknown[] = [];
+    const server = createServer({ suites: MLKEM_CHACHA, identity: SERVER_ID }, (socket) => {
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      socket.on('error', () => {});
+      socket.on('session-close', (event) => closes.push(event));
+    });
+    const port = await listen(server);
+    const client = mlkemClient(port);
+    client.on('error', () => {});
+    await once(client, 'secure');
+    client.write('never sent');
+    const closed = new Promise((r) => client.once('close', r));
+    client.closeSession(CloseReason.PROTOCOL_ERROR, 'abort');
+    await closed;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(received).toEqual([]);
+    expect(closes).toMatchObject([{ reason: CloseReason.PROTOCOL_ERROR, initiator: 'peer' }]);
   });
 
   it('authenticates the client when the server requires it', async () => {
@@ -177,12 +235,7 @@ describe('Node adapter over loopback TCP', () => {
       socket.transport.end();
     });
     const port = await listen(server);
-    const client = connect({
-      port,
-      host: '127.0.0.1',
-      suites: MLKEM_CHACHA,
-      serverKeys: [SERVER_ID.publicKey],
-    });
+    const client = mlkemClient(port);
     const [error] = await once(client, 'error');
     expect(isSessionError(error, 'TRANSPORT_CLOSED')).toBe(true);
     expect(error.reason).toBe(CloseReason.PROTOCOL_ERROR);
