@@ -15,6 +15,7 @@ import {
   REKEY_VALUE_LENGTH,
   RekeyKind,
   type RekeyMessage,
+  unzeroedBytes,
 } from '@qsp/wire';
 import { SessionError } from './errors.js';
 import type { SessionEvent, SessionState } from './events.js';
@@ -433,7 +434,8 @@ export abstract class Connection {
     const nonce = aeadNonce(keys.iv, keys.epoch, seq);
     // One buffer per frame, sealed in place after its header: no separate
     // sealed payload to allocate, and one plain write per frame for the adapters.
-    const frame = new Uint8Array(header.length + plaintext.length + aead.tagLength);
+    // Header, ciphertext and tag fill every byte; a failed seal never queues it.
+    const frame = unzeroedBytes(header.length + plaintext.length + aead.tagLength);
     frame.set(header);
     if (aead.sealInto) aead.sealInto(keys.key, nonce, plaintext, header, frame, header.length);
     else frame.set(aead.seal(keys.key, nonce, plaintext, header), header.length);

@@ -1,3 +1,4 @@
+import { unzeroedBytes } from './alloc.js';
 import { HEADER_LENGTH } from './constants.js';
 import { WireError } from './errors.js';
 import type { DecodedFrame, LimitOptions } from './frame.js';
@@ -191,8 +192,9 @@ export class FrameDecoder {
   }
 
   #allocate(length: number): Uint8Array {
-    if (length > SLAB_MAX_FRAME) return new Uint8Array(length);
+    if (length > SLAB_MAX_FRAME) return unzeroedBytes(length);
     if (!this.#slab || this.#slab.length - this.#slabOffset < length) {
+      // Zeroed: a frame's .buffer reaches the whole slab, and its unwritten tail must not hold stale heap bytes.
       this.#slab = new Uint8Array(SLAB_SIZE);
       this.#slabOffset = 0;
     }

@@ -1,3 +1,4 @@
+export { unzeroedBytes } from './alloc.js';
 export { type CloseMessage, decodeClose, encodeClose, MAX_CLOSE_MESSAGE_BYTES } from './close.js';
 export {
   CloseReason,

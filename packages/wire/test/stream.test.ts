@@ -40,6 +40,34 @@ describe('FrameDecoder', () => {
     );
   });
 
+  it('frames larger than the shared slab (own, unzeroed buffers) decode byte for byte when split anywhere', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 60_000, max: 140_000 }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (sizes, cuts) => {
+          const frames = sizes.map((n, i) => ({
+            type: FrameType.APP_DATA,
+            sessionId: 7n,
+            epoch: 1,
+            seq: i + 1,
+            payload: new Uint8Array(n).map((_, j) => (j * 31 + i) & 0xff),
+          }));
+          const stream = concat(frames.map((f) => encodeFrame(f)));
+          const split = decodeChunks(splitAt(stream, cuts));
+          expect(strip(split)).toEqual(strip(frames.map((f) => ({ ...f, header: new Uint8Array() }))));
+          for (const f of split) {
+            // A copied frame owns its ArrayBuffer exactly: .buffer reaches no byte it did not write.
+            if (f.payload.buffer !== stream.buffer && f.payload.length > 64 * 1024) {
+              expect(f.payload.buffer.byteLength).toBe(HEADER_LENGTH + f.payload.length);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('byte-at-a-time delivery yields the same frames', () => {
     fc.assert(
       fc.property(fc.array(frameArb(32), { minLength: 1, maxLength: 4 }), (frames) => {
