@@ -45,3 +45,4 @@ export type { ClientOptions, CommonOptions, PeerInfo, ServerOptions } from './op
 export { HandshakeType, KemGroup, PROTOCOL_VERSION, SIGNATURE_CONTEXT } from './protocol.js';
 export { ServerConnection } from './server.js';
 export { type ByteStreamPair, type SecureStreams, secureClientStreams, secureServerStreams } from './web.js';
+export { type WebSocketLike, type WebSocketStreamsOptions, webSocketStreams } from './websocket.js';

@@ -97,3 +97,12 @@ export const text = (s: string) => new TextEncoder().encode(s);
 export function drain(c: Connection): Uint8Array[] {
   return c.takeOutput();
 }
+
+/** Reads a byte stream to its end as UTF-8 text. */
+export async function readText(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let out = '';
+  const dec = new TextDecoder();
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>)
+    out += dec.decode(chunk, { stream: true });
+  return out;
+}

@@ -6,7 +6,7 @@ import {
   secureClientStreams,
   secureServerStreams,
 } from '../../src/index.js';
-import { MLKEM_CHACHA, OTHER_ID, SERVER_ID } from '../helpers.js';
+import { MLKEM_CHACHA, OTHER_ID, readText, SERVER_ID } from '../helpers.js';
 
 /** Two byte transports joined back to back, as a WebSocket or TCP connection would be. */
 function pipePair(): [ByteStreamPair, ByteStreamPair] {
@@ -16,14 +16,6 @@ function pipePair(): [ByteStreamPair, ByteStreamPair] {
     { readable: ba.readable, writable: ab.writable },
     { readable: ab.readable, writable: ba.writable },
   ];
-}
-
-async function readText(stream: ReadableStream<Uint8Array>): Promise<string> {
-  let out = '';
-  const dec = new TextDecoder();
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>)
-    out += dec.decode(chunk, { stream: true });
-  return out;
 }
 
 const enc = new TextEncoder();
