@@ -1,11 +1,10 @@
 // What both HTTP adapters (fetch and node:http) answer for a request body.
 // They differ only in how they read the body under the byte limit.
 import type { Aggregator } from './aggregator.js';
-import { canonicalJson } from './canonical.js';
 import type { DqsnConfig } from './config.js';
 import type { ForwardHook } from './forward.js';
 import { REASON_CODES, type ReasonCode } from './reason-codes.js';
-import { errorResponse } from './response.js';
+import { errorResponse, responseJson } from './response.js';
 import type { DqsnResponse } from './types.js';
 
 export interface HandlerOptions extends DqsnConfig {
@@ -53,7 +52,7 @@ function toAnswer(
       'x-dqsn-decision': response.decision,
       ...extra,
     },
-    body: canonicalJson(response),
+    body: responseJson(response),
     response,
   };
 }

@@ -42,19 +42,51 @@ function hashedOutput(o: Output) {
   };
 }
 
+/** The kept signals' canonical forms, for the responses buildResponse made (see responseJson). */
+const keptCanonicalOf = new WeakMap<DqsnResponse, readonly string[]>();
+
+/**
+ * Frozen down to its arrays, so the canonical strings remembered for the kept
+ * signals stay those of the response that leaves (the signals themselves are
+ * the input's, bound by context_hash).
+ */
 export function buildResponse(config: ResolvedConfig, o: Output): DqsnResponse {
-  const counts = { input_signals: o.inputSignals, unique_signals: o.kept.length };
   const context_hash = sha256Hex(contextHashPreimage(config.fingerprint, o, o.keptCanonical));
-  return {
+  const response: DqsnResponse = Object.freeze({
     contract_version: 3,
     component: 'dqsn',
     request_id: o.requestId,
     context_hash,
     decision: o.decision,
-    reason_codes: o.reasonCodes,
-    evidence: { ...counts, signals: o.kept },
-    meta: { fail_closed: true },
-  };
+    reason_codes: Object.freeze([...o.reasonCodes]),
+    evidence: Object.freeze({
+      input_signals: o.inputSignals,
+      unique_signals: o.kept.length,
+      signals: Object.freeze([...o.kept]),
+    }),
+    meta: Object.freeze({ fail_closed: true as const }),
+  });
+  keptCanonicalOf.set(response, o.keptCanonical);
+  return response;
+}
+
+/**
+ * The RFC 8785 JSON of a response: for one buildResponse made, assembled from
+ * the kept signals' canonical forms (members in RFC 8785 key order) instead of
+ * canonicalising every signal a second time; for any other object,
+ * canonicalize of the whole (test/response.test.ts checks both agree).
+ */
+export function responseJson(r: DqsnResponse): string {
+  const kept = keptCanonicalOf.get(r);
+  if (kept === undefined) return canonicalJson(r);
+  const e = r.evidence;
+  return (
+    `{"component":"dqsn","context_hash":${canonicalJson(r.context_hash)},"contract_version":3,` +
+    `"decision":${canonicalJson(r.decision)},"evidence":{"input_signals":${canonicalJson(e.input_signals)},` +
+    `"signals":[${kept.join(',')}],"unique_signals":${canonicalJson(e.unique_signals)}},` +
+    `"meta":{"fail_closed":true},"reason_codes":${canonicalJson(r.reason_codes)},` +
+    `"request_id":${canonicalJson(r.request_id)}}`
+  );
 }
 
 /** The fail-closed answer to an invalid request: ERROR, one reason code, nothing kept. */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, sha256Hex } from '../src/canonical.js';
 import { aggregate, createAggregator, type SignalV3 } from '../src/index.js';
-import { contextHashPreimage, type Output } from '../src/response.js';
+import { buildResponse, contextHashPreimage, type Output, responseJson } from '../src/response.js';
 import { request, signal, text } from './fixtures.js';
 
 const wellFormed = fc.string({ unit: 'grapheme', maxLength: 24 }).filter((s) => s.isWellFormed());
@@ -81,5 +81,47 @@ describe('context_hash preimage', () => {
     const r = aggregate(text(request([signal('sentinel', 'BLOCK')])));
     expect(r.reason_codes).toEqual(['DQSN_DENY_BLOCK', 'SENTINEL_BLOCK']);
     expect(r.context_hash).toBe('d9a71ac9800f59b65df2a8ea30ddaaf4a25c3ba66c8b0aa47335ba8031f16d86');
+  });
+});
+
+describe('response body', () => {
+  it('assembled from the kept canonical forms, it is exactly canonicalize of the response', () => {
+    const config = createAggregator().config;
+    fc.assert(
+      fc.property(
+        wellFormed,
+        fc.constantFrom('ALLOW', 'WARN', 'BLOCK', 'ERROR' as const),
+        fc.array(wellFormed, { maxLength: 6 }),
+        fc.nat({ max: 1_000_000 }),
+        fc.array(fc.dictionary(wellFormed, jsonish, { maxKeys: 5 }), { maxLength: 5 }),
+        (requestId, decision, reasonCodes, inputSignals, signals) => {
+          const kept = signals as unknown as SignalV3[];
+          const keptCanonical = signals.map((x) => canonicalJson(x));
+          const r = buildResponse(config, {
+            requestId,
+            decision,
+            reasonCodes,
+            inputSignals,
+            kept,
+            keptCanonical,
+          });
+          expect(responseJson(r)).toBe(canonicalJson(r));
+          // An object buildResponse did not make is canonicalised whole.
+          expect(responseJson({ ...r })).toBe(canonicalJson(r));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is frozen down to its arrays, so the body cannot drift from the object', () => {
+    const r = createAggregator().aggregate(
+      text(request([signal('sentinel', 'WARN'), signal('adn', 'ALLOW')])),
+    );
+    expect(Object.isFrozen(r) && Object.isFrozen(r.evidence) && Object.isFrozen(r.evidence.signals)).toBe(
+      true,
+    );
+    expect(Object.isFrozen(r.reason_codes) && Object.isFrozen(r.meta)).toBe(true);
+    expect(responseJson(r)).toBe(canonicalJson(r));
   });
 });
