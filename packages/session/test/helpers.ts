@@ -106,3 +106,12 @@ export async function readText(stream: ReadableStream<Uint8Array>): Promise<stri
     out += dec.decode(chunk, { stream: true });
   return out;
 }
+
+/** Resolves once `condition()` holds; fails after `timeoutMs` (no fixed sleeps: CI machines are loaded). */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -5,7 +5,7 @@ import { CloseReason } from '@qsp/wire';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSessionError, type Limits } from '../../src/index.js';
 import { connect, createServer, type QspServer, type QspSocket } from '../../src/node.js';
-import { CLIENT_ID, MLKEM_CHACHA, OTHER_ID, SERVER_ID, XWING_CHACHA } from '../helpers.js';
+import { CLIENT_ID, MLKEM_CHACHA, OTHER_ID, SERVER_ID, until, XWING_CHACHA } from '../helpers.js';
 
 const servers: QspServer[] = [];
 afterEach(async () => {
@@ -86,7 +86,7 @@ describe('Node adapter over loopback TCP', () => {
     client.resume();
     client.end();
     await ended;
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => serverClosed.length > 0);
     expect(serverClosed).toMatchObject([{ reason: CloseReason.NORMAL, initiator: 'peer' }]);
     expect(clientEpochs).toEqual([2]);
     expect(epochs).toEqual([2]);
@@ -163,7 +163,7 @@ describe('Node adapter over loopback TCP', () => {
     client.resume();
     client.end();
     await once(client, 'close');
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => records.reduce((n, r) => n + r, 0) >= 9 * 1024);
     expect(records).toEqual([4096, 4096, 1024]);
     expect(Buffer.concat(received)).toEqual(Buffer.concat(sent));
   });
@@ -184,7 +184,7 @@ describe('Node adapter over loopback TCP', () => {
     const closed = new Promise((r) => client.once('close', r));
     client.closeSession(CloseReason.PROTOCOL_ERROR, 'abort');
     await closed;
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => closes.length > 0);
     expect(received).toEqual([]);
     expect(closes).toMatchObject([{ reason: CloseReason.PROTOCOL_ERROR, initiator: 'peer' }]);
   });
@@ -224,7 +224,7 @@ describe('Node adapter over loopback TCP', () => {
     const [error] = await once(client, 'error');
     expect(isSessionError(error, 'CLOSED')).toBe(true);
     expect(error.reason).toBe(CloseReason.AUTHENTICATION_FAILED);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => serverErrors.length > 0);
     expect(serverErrors).toHaveLength(1);
     expect(isSessionError(serverErrors[0], 'TRANSPORT_CLOSED')).toBe(true);
   });

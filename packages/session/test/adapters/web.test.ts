@@ -6,7 +6,7 @@ import {
   secureClientStreams,
   secureServerStreams,
 } from '../../src/index.js';
-import { MLKEM_CHACHA, OTHER_ID, readText, SERVER_ID } from '../helpers.js';
+import { MLKEM_CHACHA, OTHER_ID, readText, SERVER_ID, until } from '../helpers.js';
 
 /** Two byte transports joined back to back, as a WebSocket or TCP connection would be. */
 function pipePair(): [ByteStreamPair, ByteStreamPair] {
@@ -36,7 +36,7 @@ describe('Web Streams adapter', () => {
     await sw.write(enc.encode('pong'));
     server.rekey();
     await cw.write(enc.encode(' again'));
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => server.connection()!.sendEpoch === 2 && client.connection()!.sendEpoch === 2);
     expect(server.connection()!.sendEpoch).toBe(2);
     expect(client.connection()!.sendEpoch).toBe(2);
     await cw.close();

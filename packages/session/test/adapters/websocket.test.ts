@@ -11,12 +11,16 @@ import {
   type WebSocketLike,
   webSocketStreams,
 } from '../../src/index.js';
-import { MLKEM_CHACHA, readText, SERVER_ID } from '../helpers.js';
+import { MLKEM_CHACHA, readText, SERVER_ID, until } from '../helpers.js';
 
 // The `ws` package stands in for a browser's WebSocket: same event API, real frames over TCP.
 const servers: WebSocketServer[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  for (const s of servers.splice(0)) {
+    // close() waits for open connections; a failed test may leave some.
+    for (const c of s.clients) c.terminate();
+    await new Promise((r) => s.close(r));
+  }
 });
 
 async function wsServer(onSocket: (ws: WebSocket) => void): Promise<string> {
@@ -58,7 +62,7 @@ describe('webSocketStreams', () => {
     await cw.write(enc.encode(big));
     await sw.write(enc.encode('pong'));
     server.rekey();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => server.connection()!.sendEpoch === 2 && client.connection()!.sendEpoch === 2);
     expect(server.connection()!.sendEpoch).toBe(2);
     expect(client.connection()!.sendEpoch).toBe(2);
     await cw.close();
