@@ -9,7 +9,14 @@ import { sharedVectorsDir } from '@qsp/test-kit';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIST, type Served, serve } from '../scripts/serve.mjs';
-import { type BundleFixture, type ContractFixture, flipByte, makeBundle, makeContract } from './fixtures.js';
+import {
+  type BundleFixture,
+  builtPage,
+  type ContractFixture,
+  flipByte,
+  makeBundle,
+  makeContract,
+} from './fixtures.js';
 
 const CHROMIUM = process.env.QSP_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -51,14 +58,7 @@ describe.skipIf(!HAVE_CHROMIUM)('the verification page in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'index.html'))) {
-      // `pnpm test` builds first; a bare `vitest run` builds here.
-      const { build } = await import('vite');
-      await build({
-        configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-        logLevel: 'warn',
-      });
-    }
+    await builtPage();
     mkdirSync(SHOTS, { recursive: true });
     [bundle, contract] = await Promise.all([makeBundle(), makeContract()]);
     server = await serve({ port: 0 });

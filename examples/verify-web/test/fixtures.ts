@@ -1,6 +1,9 @@
 // Fixtures made at test time with the packages' real APIs and fresh ML-DSA
 // keys: a signed contract decided by the PQC engine over attested evidence,
 // and a signed evidence bundle over real artifact bytes with its registry.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   attestDimension,
   build,
@@ -19,6 +22,7 @@ import {
   localSigner,
   pack,
 } from '@qsp/evidence';
+import { DIST } from '../scripts/serve.mjs';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
@@ -149,4 +153,16 @@ export function flipByte(bytes: Uint8Array, index = Math.floor(bytes.length / 2)
   const copy = bytes.slice();
   copy[index]! ^= 0x01;
   return copy;
+}
+
+/** The built page's folder; `pnpm test` builds first, a bare `vitest run` builds here. */
+export async function builtPage(): Promise<string> {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    const { build } = await import('vite');
+    await build({
+      configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+    });
+  }
+  return DIST;
 }

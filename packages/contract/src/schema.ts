@@ -1,9 +1,13 @@
 // The published JSON Schema is the single source of the contract's shape at
-// run time. It is compiled once per process, in ajv's strict mode, and the
-// input and decision layers are validated by its own $defs so build() and
-// verify() can never disagree about what a layer may hold.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+// run time. Its validators are ajv's standalone code, generated from
+// schema/contract.schema.json in strict mode (src/generated/, by
+// `pnpm generate:validators`; a test fails when they are stale), so nothing is
+// compiled at run time and the package runs under a CSP without 'unsafe-eval'.
+// The input and decision layers are validated by the schema's own $defs so
+// build() and verify() can never disagree about what a layer may hold.
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import schemaJson from '../schema/contract.schema.json' with { type: 'json' };
+import { contract, decisionLayer, inputLayer } from './generated/validators.js';
 
 /** The contract's JSON Schema (2020-12), as published at `@qsp/contract/schema.json`. */
 export const contractSchema: Readonly<Record<string, unknown>> = schemaJson;
@@ -14,21 +18,10 @@ interface Validators {
   readonly decision: ValidateFunction;
 }
 
-let compiled: Validators | undefined;
+const compiled: Validators = { contract, input: inputLayer, decision: decisionLayer };
 
-function fragment(ajv: Ajv2020, def: string): ValidateFunction {
-  const fn = ajv.getSchema(`${schemaJson.$id}#/$defs/${def}`);
-  if (!fn) throw new Error(`schema has no $defs/${def}`);
-  return fn;
-}
-
-/** The compiled validators; the first call compiles, every later call reuses them. */
+/** The schema's validators (precompiled: the whole contract, its input and its decision layer). */
 export function validators(): Validators {
-  if (!compiled) {
-    const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: false });
-    const contract = ajv.compile(schemaJson);
-    compiled = { contract, input: fragment(ajv, 'input_layer'), decision: fragment(ajv, 'decision_layer') };
-  }
   return compiled;
 }
 

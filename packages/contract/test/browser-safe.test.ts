@@ -14,6 +14,7 @@ browserSafeSuite({
   neutral: [
     '@qsp/crypto-suite',
     'ajv/dist/2020.js',
+    'ajv/dist/runtime/ucs2length.js',
     'canonicalize',
     'semver',
     'lossless-json',

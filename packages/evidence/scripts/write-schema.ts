@@ -1,5 +1,6 @@
 // Writes the published JSON Schema files from the TypeScript definitions
-// (test/schema.test.ts fails when they drift apart).
+// (test/schema.test.ts fails when they drift apart). `pnpm schema` then
+// regenerates the precompiled validators from them (scripts/ajv-standalone.mjs).
 import { writeFileSync } from 'node:fs';
 import { bundleSchema, jobSchema, keyRegistrySchema } from '../src/index.js';
 

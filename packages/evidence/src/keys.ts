@@ -1,7 +1,7 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { SIGNATURE_ALGORITHM } from './bundle.js';
 import { fromBase64, toBase64 } from './encoding.js';
 import { EvidenceError } from './errors.js';
+import { keyRegistry as validateFile } from './generated/validators.js';
 import { parseJson } from './validate.js';
 
 /** ML-DSA-65 public keys are 1952 bytes (FIPS 204 Table 2). */
@@ -62,8 +62,6 @@ export const keyRegistrySchema = {
   },
 } as const;
 
-let validateFile: (((v: unknown) => boolean) & { errors?: unknown }) | undefined;
-
 function date(text: string, what: string): Date {
   const d = new Date(text);
   if (Number.isNaN(d.getTime()))
@@ -87,7 +85,6 @@ export class KeyRegistry {
   /** Parses and checks a registry file (`{"keys":[...]}`). */
   static parse(input: string | Uint8Array | KeyRegistryFile): KeyRegistry {
     const value = typeof input === 'string' || input instanceof Uint8Array ? parseJson(input) : input;
-    validateFile ??= new Ajv2020({ strict: true, allErrors: true }).compile(keyRegistrySchema);
     if (!validateFile(value)) {
       throw new EvidenceError(
         'INVALID_KEY_REGISTRY',

@@ -11,7 +11,13 @@ import { describe, expect, it } from 'vitest';
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const { files } = browserSafeSuite({
   entry: join(src, 'index.ts'),
-  neutral: ['@qsp/crypto-suite', 'ajv/dist/2020.js', 'canonicalize', '@noble/hashes/utils.js'],
+  neutral: [
+    '@qsp/crypto-suite',
+    'ajv/dist/2020.js',
+    'ajv/dist/runtime/ucs2length.js',
+    'canonicalize',
+    '@noble/hashes/utils.js',
+  ],
   nodeOnly: ['node.ts', 'cli.ts', 'bin.ts', 'store.ts', 'http.ts'].map((name) => join(src, name)),
 });
 

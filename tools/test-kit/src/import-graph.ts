@@ -1,6 +1,6 @@
 // The modules a TypeScript entry reaches through static and dynamic imports,
 // read from the sources: what a bundler would pull into a browser build.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export interface ImportGraph {
@@ -25,7 +25,12 @@ export function importGraph(entry: string): ImportGraph {
     for (const m of text.matchAll(IMPORT)) {
       const spec = (m[1] ?? m[2])!;
       if (!spec.startsWith('.')) graph.external.add(spec);
-      else if (!spec.endsWith('.json')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+      else if (!spec.endsWith('.json')) {
+        // A .ts source, or a generated .js module (with its .d.ts) kept among the sources.
+        const js = resolve(dirname(file), spec);
+        const ts = js.replace(/\.js$/, '.ts');
+        visit(existsSync(ts) || !existsSync(js) ? ts : js);
+      }
     }
   };
   visit(entry);

@@ -1,5 +1,8 @@
 // Suites every package runs the same way, registered with vitest. Kept out of
 // the main entry so the helpers there never load vitest.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type ImportGraph, importGraph } from './import-graph.js';
 import { readmeExamples } from './index.js';
@@ -48,4 +51,55 @@ export function browserSafeSuite({ entry, neutral, nodeOnly }: BrowserSafeOption
     });
   });
   return graph;
+}
+
+export interface PrecompiledValidatorsOptions {
+  /** The package directory, with its ajv-standalone.json (see scripts/ajv-standalone.mjs). */
+  readonly packageDir: string;
+  /**
+   * Module code that exercises every validator through the package's public API;
+   * `entry` is the package's src/index.ts, imported. It must print something and exit cleanly.
+   */
+  readonly exercise: string;
+}
+
+const generator = fileURLToPath(new URL('../../../scripts/ajv-standalone.mjs', import.meta.url));
+
+/** Runs module code in a Node with code generation from strings disallowed (eval and `new Function` throw), as a CSP without 'unsafe-eval' does. */
+function runWithoutEval(cwd: string, code: string) {
+  return spawnSync(
+    process.execPath,
+    ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', code],
+    { cwd, encoding: 'utf8', timeout: 60_000 },
+  );
+}
+
+/**
+ * The package validates with ajv standalone code generated ahead of time: the
+ * committed module must be what the generator writes from the schemas today,
+ * and the package's entry must run its validators with eval and `new Function`
+ * disabled (an ajv compile at run time fails there).
+ */
+export function precompiledValidatorsSuite({ packageDir, exercise }: PrecompiledValidatorsOptions): void {
+  describe('precompiled validators', () => {
+    it('src/generated is up to date with the schemas (else run `pnpm generate:validators`)', () => {
+      const r = spawnSync(process.execPath, [generator, '--check'], { cwd: packageDir, encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
+
+    it('the harness refuses eval, as a strict CSP does', () => {
+      const r = runWithoutEval(packageDir, "new Function('return 1')();");
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/EvalError: Code generation from strings disallowed/);
+    });
+
+    it('the entry validates with eval and new Function disabled', () => {
+      const entry = JSON.stringify(pathToFileURL(join(packageDir, 'src', 'index.ts')).href);
+      const r = runWithoutEval(packageDir, `const entry = await import(${entry});\n${exercise}`);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).not.toBe('');
+    });
+  });
 }
