@@ -1,17 +1,18 @@
 // qsp-evidence keygen|pack|verify. Exit codes: 0 success (verify: every check
 // passed), 1 verification failed, 2 usage, input or I/O error (nothing written).
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIGNATURE_ALGORITHM } from './bundle.js';
 import { EvidenceError, isEvidenceError } from './errors.js';
+import { readJsonFile } from './json-file.js';
 import { KeyRegistry } from './keys.js';
 import { packFiles, readKeyRegistry, verifyFile, writeKeyRegistry } from './node.js';
 import type { PackProgress } from './pack.js';
 import { remoteSigner } from './remote-signer.js';
 import { generateKey, localSigner, type Signer } from './signer.js';
 import { readSignerFile, writeSignerFile } from './signer-file.js';
-import { assertJob, parseJson } from './validate.js';
+import { assertJob } from './validate.js';
 import type { VerificationReport } from './verify.js';
 
 const USAGE = `usage:
@@ -43,18 +44,6 @@ function defaultIo(): CliIo {
     progress: process.stderr.isTTY === true,
     env: process.env,
   };
-}
-
-async function readJsonFile(path: string): Promise<unknown> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (cause) {
-    throw new EvidenceError('ARTIFACT_READ_FAILED', `cannot read ${path}: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  return parseJson(bytes);
 }
 
 async function readSigner(path: string): Promise<Signer> {

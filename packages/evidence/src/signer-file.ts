@@ -1,12 +1,12 @@
 // The signer key file `qsp-evidence keygen --out` writes and servers load:
 // {key_id, algorithm: "ML-DSA-65", public_key, secret_key}, base64 keys.
 // One reader and one writer, shared by the CLI and every deployment.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { SIGNATURE_ALGORITHM } from './bundle.js';
 import { fromBase64, toBase64 } from './encoding.js';
 import { EvidenceError } from './errors.js';
+import { readJsonFile } from './json-file.js';
 import type { GeneratedKey } from './signer.js';
-import { parseJson } from './validate.js';
 
 /**
  * Writes a signer file: never over an existing file (`wx`), readable by its
@@ -24,15 +24,7 @@ export async function writeSignerFile(path: string, key: GeneratedKey): Promise<
 
 /** Reads a signer file; a missing file is ARTIFACT_READ_FAILED, anything malformed INVALID_ARGUMENT. */
 export async function readSignerFile(path: string): Promise<GeneratedKey> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (cause) {
-    throw new EvidenceError('ARTIFACT_READ_FAILED', `cannot read ${path}: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  const v = parseJson(bytes) as Record<string, unknown> | null;
+  const v = (await readJsonFile(path)) as Record<string, unknown> | null;
   if (
     v === null ||
     typeof v !== 'object' ||
