@@ -1,3 +1,4 @@
+import { concatBytes } from '@noble/hashes/utils.js';
 import { createAggregator } from './aggregator.js';
 import { answerBody, type HandlerOptions, type HttpAnswer, refusal } from './http-answer.js';
 import { REASON_CODES } from './reason-codes.js';
@@ -24,13 +25,7 @@ async function readLimited(request: Request, max: number): Promise<Uint8Array | 
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { concatBytes } from '@noble/hashes/utils.js';
 import { CryptoError } from '../errors.js';
 import type { KeyMaterial, KeySource } from '../types.js';
 import { type Etsi014Status, parseKeyContainer, parseStatus, UUID } from './messages.js';
@@ -102,13 +103,8 @@ export function etsi014Client(options: Etsi014Options): Etsi014Client {
       }
       chunks.push(value);
     }
-    const all = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      all.set(c, at);
-      at += c.length;
-      c.fill(0);
-    }
+    const all = concatBytes(...chunks);
+    for (const c of chunks) c.fill(0);
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(all);
     } catch {

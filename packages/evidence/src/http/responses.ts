@@ -1,3 +1,4 @@
+import { concatBytes } from '@noble/hashes/utils.js';
 /** JSON responses with the headers every answer of this API carries. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -41,12 +42,7 @@ export async function readJsonBody(
       parts.push(value);
     }
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
+  const bytes = concatBytes(...parts);
   try {
     return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
   } catch {
