@@ -6,7 +6,7 @@ import { type Engine as CryptoEngine, noble } from '@qsp/crypto-suite';
 import canonicalize from 'canonicalize';
 import { canonicalPreimage, RFC8785_RULE } from './digest.js';
 import { enforcementFor } from './enforcement.js';
-import { DEFAULT_TIMEOUT_MS, type Engine, runEngine } from './engine.js';
+import { type Engine, resolveTimeout, runEngine } from './engine.js';
 import { ContractError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { keyId, SIGNING_CONTEXT, type Signer } from './keys.js';
@@ -104,10 +104,7 @@ export async function build(
   options: BuildOptions = {},
 ): Promise<BuiltContract> {
   const version = checkSpec(spec);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-    throw new ContractError('INVALID_OPTION', 'timeoutMs must be a positive number of milliseconds');
-  }
+  const timeoutMs = resolveTimeout(options.timeoutMs);
   const fileName = options.fileName ?? DEFAULT_FILE_NAME;
   checkFileName(fileName);
   const layer = snapshotInput(input);

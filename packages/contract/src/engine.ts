@@ -3,6 +3,7 @@
 // fail (throw, reject, hang, return garbage, mutate its input) into a
 // `reject` with a stable reason code, so the contract is fail-closed no
 // matter which engine is plugged in.
+import { ContractError } from './errors.js';
 import { REASON, type ReasonCode } from './reasons.js';
 import { describeErrors, validators } from './schema.js';
 import type { DecisionLayer, EngineDecision, InputLayer, Scores } from './types.js';
@@ -78,14 +79,22 @@ function engineIdentity(engine: Engine): { id: string; version: string } {
   return { id, version };
 }
 
-/** Runs an engine under fail-closed rules and returns the decision layer to embed. */
+/** The engine time limit, defaulted; INVALID_OPTION unless a positive number of ms setTimeout can hold. */
+export function resolveTimeout(timeoutMs: number = DEFAULT_TIMEOUT_MS): number {
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
+    throw new ContractError('INVALID_OPTION', 'timeoutMs must be a positive number of milliseconds');
+  }
+  return timeoutMs;
+}
+
+/** Runs an engine under fail-closed rules and returns the decision layer to embed. Throws only for bad options. */
 export async function runEngine(
   engine: Engine,
   input: InputLayer,
   options: RunOptions = {},
 ): Promise<DecisionLayer> {
+  const timeoutMs = resolveTimeout(options.timeoutMs);
   const identity = engineIdentity(engine);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   const external = options.signal;
   let timer: ReturnType<typeof setTimeout> | undefined;

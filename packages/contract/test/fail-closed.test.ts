@@ -2,7 +2,7 @@
 // verifies (it is a well-formed, fail-closed contract), never an accept.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { build, type Engine, type EngineDecision, STAGE286_SPEC, verify } from '../src/index.js';
+import { build, type Engine, type EngineDecision, runEngine, STAGE286_SPEC, verify } from '../src/index.js';
 import { sampleInput } from './helpers.js';
 
 const good: EngineDecision = {
@@ -161,5 +161,19 @@ describe('fail-closed engine handling', () => {
       engine(() => ({ ...good, scores: { ...good.scores, total_trust: 1n } }) as never),
       'ENGINE_ERROR',
     );
+  });
+});
+
+describe('engine time limit option', () => {
+  const never: Engine = { id: 'never', version: '1', decide: () => new Promise<EngineDecision>(() => {}) };
+  it('runEngine, build and hybridEngine refuse the same bad timeoutMs values alike', async () => {
+    for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
+      await expect(runEngine(never, sampleInput(), { timeoutMs })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+      });
+      await expect(build(STAGE286_SPEC, sampleInput(), never, { timeoutMs })).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+      });
+    }
   });
 });

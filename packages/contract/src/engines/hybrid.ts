@@ -2,7 +2,7 @@
 // all accept. Each one runs under the same fail-closed rules as a top-level
 // engine (its errors, hangs and invalid answers are rejects), so one broken
 // engine can only make the combination stricter, never more permissive.
-import { DEFAULT_TIMEOUT_MS, type Engine, runEngine } from '../engine.js';
+import { type Engine, resolveTimeout, runEngine } from '../engine.js';
 import { ContractError } from '../errors.js';
 import { REASON } from '../reasons.js';
 import type { DecisionLayer, EngineDecision, Scores } from '../types.js';
@@ -32,10 +32,7 @@ export function hybridEngine(options: HybridEngineOptions): Engine {
   const engines = [...options.engines];
   if (engines.length < 2)
     throw new ContractError('INVALID_OPTION', 'a hybrid engine combines at least two engines');
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2_147_483_647) {
-    throw new ContractError('INVALID_OPTION', 'timeoutMs must be a positive number of milliseconds');
-  }
+  const timeoutMs = resolveTimeout(options.timeoutMs);
   const names = engines.map((e) => {
     try {
       return typeof e.id === 'string' && e.id.length > 0 ? e.id : 'unknown';
