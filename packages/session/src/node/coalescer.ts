@@ -54,11 +54,7 @@ export class Coalescer {
       this.#scheduled = true;
       queueMicrotask(() => {
         this.#scheduled = false;
-        try {
-          this.flush();
-        } catch {
-          // A refused send has already closed the session; its close event reports why.
-        }
+        this.settle();
       });
     }
   }
@@ -69,6 +65,15 @@ export class Coalescer {
     const data = this.#buffer!.subarray(0, this.#fill);
     this.#fill = 0;
     this.#send(data);
+  }
+
+  /** Like flush, for callers with nobody to tell: a refused send has already closed the session, whose close event says why. */
+  settle(): void {
+    try {
+      this.flush();
+    } catch {
+      // Reported through the session's close event.
+    }
   }
 
   /** Drops held bytes unsent and wipes the buffer (the session closed). */

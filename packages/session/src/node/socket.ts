@@ -109,14 +109,14 @@ export class QspSocket extends Duplex {
   /** Server: starts a rekey now (it also happens automatically before the AEAD limits). */
   rekey(): void {
     if (!this.#driver) throw new SessionError('INVALID_STATE', 'handshake has not started');
-    this.#flushHeld();
+    this.#coalescer?.settle();
     this.#driver.rekey();
   }
 
   /** Closes with an explicit reason (authenticated CLOSE), then ends the transport. */
   closeSession(reason: CloseReason = CloseReason.NORMAL, message = ''): void {
     // A NORMAL close delivers what was written first; any other reason aborts, dropping held writes.
-    if (reason === CloseReason.NORMAL) this.#flushHeld();
+    if (reason === CloseReason.NORMAL) this.#coalescer?.settle();
     this.#driver?.close(reason, message);
   }
 
@@ -203,15 +203,6 @@ export class QspSocket extends Duplex {
     this.#driver.receiveEnd();
   }
 
-  /** Seals gathered writes now; a refusal has already closed the session, whose close event says why. */
-  #flushHeld(): void {
-    try {
-      this.#coalescer?.flush();
-    } catch {
-      // Reported through the close event.
-    }
-  }
-
   #flushPending(): void {
     for (const p of this.#pending.splice(0)) this.#sendNow(p.chunk, p.callback);
   }
@@ -282,7 +273,7 @@ export class QspSocket extends Duplex {
 
   override _final(callback: (error?: Error | null) => void): void {
     const driver = this.#driver;
-    this.#flushHeld();
+    this.#coalescer?.settle();
     if (driver && driver.connection.state !== 'closed') driver.close(CloseReason.NORMAL);
     if (!this.transport.writableEnded) this.transport.end();
     callback();

@@ -50,6 +50,9 @@ describe('Coalescer', () => {
     expect(() => coalescer.push(new Uint8Array(4))).toThrow('refused');
     coalescer.push(new Uint8Array(2));
     expect(() => coalescer.flush()).toThrow('refused');
+    coalescer.push(new Uint8Array(2));
+    expect(() => coalescer.settle()).not.toThrow();
+    expect(coalescer.pending).toBe(0);
   });
 
   it('discard drops and wipes held bytes', async () => {
