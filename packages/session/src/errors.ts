@@ -15,7 +15,9 @@ export type SessionErrorCode =
   /** The session is closed; `reason` says why. */
   | 'CLOSED'
   /** The transport ended or failed before the session closed with a CLOSE frame. */
-  | 'TRANSPORT_CLOSED';
+  | 'TRANSPORT_CLOSED'
+  /** The peer sent more than the adapter holds unread (a transport without receive backpressure): it was closed. */
+  | 'TRANSPORT_OVERFLOW';
 
 /** The only error @qsp/session throws. `code` (and `reason` when set) are public API; `message` is not. */
 export class SessionError extends Error {

@@ -115,6 +115,141 @@ describe('webSocketStreams', () => {
   });
 });
 
+/** Sends `count` binary messages of `size` bytes, message i filled with i & 0xff, as fast as ws takes them. */
+function flood(ws: WebSocket, count: number, size: number): void {
+  for (let i = 0; i < count; i++) ws.send(new Uint8Array(size).fill(i & 0xff));
+}
+
+/** Reads every chunk until the stream ends; checks the bytes are the flood's, in order. */
+async function readFlood(readable: ReadableStream<Uint8Array>, size: number): Promise<number> {
+  const reader = readable.getReader();
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return total;
+    for (let j = 0; j < value.length; j += 4099) expect(value[j]).toBe(Math.floor((total + j) / size) & 0xff);
+    total += value.length;
+  }
+}
+
+/** The ws socket seen through WebSocketLike without pause/resume, as a browser's WebSocket is. */
+function withoutPause(ws: WebSocket): WebSocketLike {
+  return {
+    get binaryType() {
+      return ws.binaryType;
+    },
+    set binaryType(value: string) {
+      ws.binaryType = value as WebSocket['binaryType'];
+    },
+    get readyState() {
+      return ws.readyState;
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    send: (data) => ws.send(data),
+    close: (code, reason) => ws.close(code, reason),
+    addEventListener: ws.addEventListener.bind(ws) as WebSocketLike['addEventListener'],
+  };
+}
+
+describe('webSocketStreams receive bounds', () => {
+  const SIZE = 64 * 1024;
+  const COUNT = 64; // 4 MiB
+
+  it('pauses a socket that can pause: a reader that falls behind loses nothing and holds a bounded amount', async () => {
+    let sender!: WebSocket;
+    const url = await wsServer((ws) => {
+      sender = ws;
+      flood(ws, COUNT, SIZE);
+      ws.close(1000);
+    });
+    const ws = new WebSocket(url);
+    const { readable } = webSocketStreams(ws, {
+      receiveHighWaterMark: 256 * 1024,
+      maxReceiveBuffer: 1024 * 1024,
+    });
+    // Nobody reads yet: the socket pauses and the rest waits in TCP and the sender's buffer.
+    await until(() => ws.isPaused && sender?.bufferedAmount > 0);
+    expect(await readFlood(readable, SIZE)).toBe(COUNT * SIZE);
+  });
+
+  it('fails closed past maxReceiveBuffer when the socket cannot pause: TRANSPORT_OVERFLOW, close 1009', async () => {
+    let peerClosed!: Promise<unknown[]>;
+    const url = await wsServer((ws) => {
+      peerClosed = once(ws, 'close');
+      flood(ws, COUNT, SIZE);
+    });
+    const ws = new WebSocket(url);
+    const { readable } = webSocketStreams(withoutPause(ws), {
+      receiveHighWaterMark: 256 * 1024,
+      maxReceiveBuffer: 1024 * 1024,
+    });
+    await until(() => ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED);
+    const error = await readFlood(readable, SIZE).catch((e: unknown) => e);
+    expect(isSessionError(error, 'TRANSPORT_OVERFLOW')).toBe(true);
+    const [code] = await peerClosed;
+    expect(code).toBe(1009);
+  });
+
+  it('a reader that keeps up never reaches the bound, even without pause', async () => {
+    const url = await wsServer((ws) => {
+      flood(ws, COUNT, SIZE);
+      ws.close(1000);
+    });
+    const { readable } = webSocketStreams(withoutPause(new WebSocket(url)), {
+      maxReceiveBuffer: 1024 * 1024,
+    });
+    expect(await readFlood(readable, SIZE)).toBe(COUNT * SIZE);
+  });
+
+  it('refuses bounds that are not positive integers or that cross', () => {
+    const ws = withoutPause(new WebSocket('ws://127.0.0.1:9'));
+    ws.addEventListener('error', () => {});
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => webSocketStreams(ws, { maxReceiveBuffer: bad })).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+      );
+      expect(() => webSocketStreams(ws, { highWaterMark: bad })).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+      );
+    }
+    expect(() => webSocketStreams(ws, { receiveHighWaterMark: 2048, maxReceiveBuffer: 1024 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTIONS' }),
+    );
+  });
+
+  // Node >= 22 has the WHATWG WebSocket (undici): it cannot pause and, like
+  // browsers, throws on protocol close codes from application code.
+  const RuntimeWebSocket = (globalThis as { WebSocket?: new (url: string) => WebSocketLike }).WebSocket;
+  it.skipIf(!RuntimeWebSocket)(
+    "with the runtime's own WebSocket (Node >= 22): overflow closes with 4009, a text message with 4003",
+    async () => {
+      const codes: number[] = [];
+      let connections = 0;
+      const url = await wsServer((ws) => {
+        ws.on('close', (code) => codes.push(code));
+        if (connections++ === 0) flood(ws, COUNT, SIZE);
+        else ws.send('not binary');
+      });
+      const bounds = { receiveHighWaterMark: 256 * 1024, maxReceiveBuffer: 1024 * 1024 };
+      const socket = new RuntimeWebSocket!(url);
+      const { readable } = webSocketStreams(socket, bounds);
+      // Not reading: the flood piles up until the adapter gives up on the socket.
+      await until(() => socket.readyState >= 2);
+      const overflow = await readFlood(readable, SIZE).catch((e: unknown) => e);
+      expect(isSessionError(overflow, 'TRANSPORT_OVERFLOW')).toBe(true);
+      await until(() => codes.length === 1);
+      const text = await readFlood(webSocketStreams(new RuntimeWebSocket!(url), bounds).readable, SIZE).catch(
+        (e: unknown) => e,
+      );
+      expect(isSessionError(text, 'TRANSPORT_CLOSED')).toBe(true);
+      await until(() => codes.length === 2);
+      expect(codes).toEqual([4009, 4003]);
+    },
+  );
+});
+
 describe('WebSocketLike', () => {
   it("is met by the DOM's WebSocket type as well as by ws's (checked by tsc)", () => {
     const accepts = (ws: WebSocketLike) => ws;
