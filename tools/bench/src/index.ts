@@ -56,22 +56,29 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-async function opsPerSecond(c: BenchCase, timeMs: number): Promise<{ ops: number; samples: number }> {
+/**
+ * Operations per second over the whole sample: runs / total time. Not
+ * tinybench's `throughput.mean` (also its `hz`), which is the mean of each
+ * run's own 1/latency: by Jensen's inequality that overstates the rate, and
+ * by more the more a case's latencies spread (a case with occasional GC
+ * pauses looks faster than one with steady latency at the same total time),
+ * so ratios between two cases come out biased.
+ */
+export async function opsPerSecond(c: BenchCase, timeMs: number): Promise<{ ops: number; samples: number }> {
   const bench = new Bench({ time: timeMs, warmupTime: Math.min(100, timeMs / 4) });
   bench.add(c.name, c.fn);
   await bench.run();
   const task = bench.tasks[0]!;
   const result = task.result as unknown as {
-    throughput?: { mean: number };
-    hz?: number;
+    totalTime?: number;
     latency?: { samples?: number[] };
-    samples?: number[];
     error?: unknown;
   };
   if (result?.error) throw result.error;
-  const ops = result.throughput?.mean ?? result.hz ?? 0;
-  const samples = result.latency?.samples?.length ?? result.samples?.length ?? 0;
-  return { ops, samples };
+  const runs = result.latency?.samples?.length ?? 0;
+  const totalMs = result.totalTime ?? 0;
+  if (runs === 0 || !(totalMs > 0)) throw new Error(`${c.name}: no timed runs`);
+  return { ops: (runs * 1000) / totalMs, samples: runs };
 }
 
 function measurement(c: BenchCase, ops: number[], samples: number): Measurement {
