@@ -7,7 +7,9 @@
 // Engine: `auto` from @qsp/crypto-suite/node (node:crypto for SHA-2, HKDF and
 // the AEADs; ML-KEM / ML-DSA from node:crypto where the runtime has them
 // (Node >= 24.7), else noble).
+import { fork } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { type Comparison, compare, writeResults } from '@qsp/bench-kit';
 import { type CryptoSuite, getSuite, noble } from '@qsp/crypto-suite';
 import { auto } from '@qsp/crypto-suite/node';
@@ -24,6 +26,7 @@ import {
   trafficKeys,
 } from '../src/index.js';
 import { connect, createServer, type QspSocket } from '../src/node.js';
+import type { ReceiverStart } from './bulk-receiver.js';
 import { selfSignedCertificate, tlsConnect, tlsServer } from './tls-baseline.js';
 
 const AES_SUITE = 'QSP1-MLKEM768-MLDSA65-AES256GCM-SHA256';
@@ -93,6 +96,55 @@ async function qspBulkPair(maxRecordSize?: number) {
   await new Promise((r) => setTimeout(r, 20));
   return { server, client, wait: (bytes: number) => wait(bytes) };
 }
+
+/**
+ * A receiver in a child process (as a real peer is): the client here sends,
+ * the child counts plaintext and reports each BULK_BYTES over IPC. Each end
+ * then has a core of its own, so the slower end sets the rate.
+ */
+async function remoteReceiver(kind: ReceiverStart['kind']) {
+  const child = fork(new URL('./bulk-receiver.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'] });
+  let received = 0;
+  let expected = 0;
+  let done: (() => void) | undefined;
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (m: { port?: number; received?: number }) => {
+      if (m.port !== undefined) resolve(m.port);
+      if (m.received !== undefined) received = m.received;
+      if (done && received >= expected) {
+        const d = done;
+        done = undefined;
+        d();
+      }
+    });
+    const start: ReceiverStart = {
+      kind,
+      step: BULK_BYTES,
+      suite: AES_SUITE,
+      seed: 1,
+      material: { key: material.key.toString('base64'), cert: material.cert.toString('base64') },
+    };
+    child.send(start);
+  });
+  const wait = (bytes: number) =>
+    new Promise<void>((resolve) => {
+      expected += bytes;
+      done = resolve;
+    });
+  return { child, port, wait };
+}
+
+const qspRemote = await remoteReceiver('qsp');
+const qspRemoteClient: QspSocket = connect({
+  port: qspRemote.port,
+  host: '127.0.0.1',
+  suites: suite,
+  serverKeys: [identity.publicKey],
+});
+await new Promise((r) => qspRemoteClient.once('secure', r));
+const tlsRemote = await remoteReceiver('tls');
+const tlsRemoteClient: TLSSocket = await tlsConnect(material, tlsRemote.port);
 
 const qspBulk = await qspBulkPair();
 const qspBulk16k = await qspBulkPair(RECORD);
@@ -295,6 +347,20 @@ const bulkComparisons: Comparison[] = [
     baseline: tlsBulk,
     note: 'reported, no target: the per-record cost of node:crypto (a new cipher context per record) at the record size TLS uses',
   },
+  {
+    name: 'bulk APP_DATA, 16 KiB writes, loopback TCP, receiver in another process (8 MiB per op)',
+    subject: {
+      name: `QSP ${AES_SUITE}, default records`,
+      bytesPerOp: BULK_BYTES,
+      fn: () => bulk(qspRemoteClient, qspRemote.wait),
+    },
+    baseline: {
+      name: 'node:tls TLS 1.3 AES-256-GCM',
+      bytesPerOp: BULK_BYTES,
+      fn: () => bulk(tlsRemoteClient, tlsRemote.wait),
+    },
+    note: 'reported, no target: sender and receiver each on their own core, as real peers are; the receiver (decrypting through node:crypto) sets the rate',
+  },
 ];
 
 const comparisons: Comparison[] = [
@@ -373,6 +439,10 @@ try {
     p.server.close();
   }
   tlsClient.destroy();
+  qspRemoteClient.destroy();
+  tlsRemoteClient.destroy();
+  qspRemote.child.kill();
+  tlsRemote.child.kill();
   tlsSide.server.close();
   tlsHandshakeServer.server.close();
   qspHandshakeServer.close();
