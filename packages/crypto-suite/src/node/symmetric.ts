@@ -65,11 +65,6 @@ export function nodeKdf(id: KdfId): Kdf {
   });
 }
 
-/** True when `b` is the only view of its ArrayBuffer (not a slice of Node's shared Buffer pool). */
-function exclusive(b: Buffer): boolean {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
-}
-
 export function nodeAead(id: AeadId): Aead {
   const { tagLength } = AEAD_PARAMS[id];
   return defineAead(id, {
@@ -111,7 +106,7 @@ export function nodeAead(id: AeadId): Aead {
         throw new CryptoError('AEAD_OPEN_FAILED', `${id} authentication failed`, { cause });
       }
       // The usual case hands over update()'s own memory as a plain Uint8Array: no copy, nothing left to wipe.
-      if (tail.length === 0 && exclusive(head)) return new Uint8Array(head.buffer, 0, head.length);
+      if (tail.length === 0) return adopt(head);
       const out = new Uint8Array(head.length + tail.length);
       out.set(head, 0);
       out.set(tail, head.length);
