@@ -74,6 +74,20 @@ describe('fetch handler', () => {
     expect(pulled).toBeLessThan(2 * 1024 * 1024);
   });
 
+  it('aggregates a body trickled in one-byte chunks (more chunks than one call can take as arguments)', async () => {
+    const padded = new TextEncoder().encode(BODY + ' '.repeat(200_000));
+    let at = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at === padded.length) controller.close();
+        else controller.enqueue(padded.subarray(at, ++at));
+      },
+    });
+    const res = await createFetchHandler()(post(stream, { duplex: 'half' } as RequestInit));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(canonicalJson(aggregate(BODY)));
+  });
+
   it('forwards a valid result before answering; a failing forward answers ERROR 502', async () => {
     const seen: string[] = [];
     const ok = createFetchHandler({ forward: (_r, body) => void seen.push(body) });

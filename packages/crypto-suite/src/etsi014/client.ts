@@ -1,4 +1,3 @@
-import { concatBytes } from '@noble/hashes/utils.js';
 import { CryptoError } from '../errors.js';
 import type { KeyMaterial, KeySource } from '../types.js';
 import { type Etsi014Status, parseKeyContainer, parseStatus, UUID } from './messages.js';
@@ -91,26 +90,32 @@ export function etsi014Client(options: Etsi014Options): Etsi014Client {
       throw new CryptoError('KME_BAD_RESPONSE', `response of ${declared} bytes exceeds ${maxBytes}`);
     if (!response.body) return '';
     const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
+    // Decoded as it arrives and each chunk wiped: key material is never joined into a second copy,
+    // however many chunks the server sends.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let text = '';
     let total = 0;
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       total += value.length;
       if (total > maxBytes) {
+        value.fill(0);
         await reader.cancel();
         throw new CryptoError('KME_BAD_RESPONSE', `response exceeds ${maxBytes} bytes`);
       }
-      chunks.push(value);
+      try {
+        text += decoder.decode(value, { stream: true });
+      } catch {
+        throw new CryptoError('KME_BAD_RESPONSE', 'response is not UTF-8');
+      } finally {
+        value.fill(0);
+      }
     }
-    const all = concatBytes(...chunks);
-    for (const c of chunks) c.fill(0);
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(all);
+      return text + decoder.decode();
     } catch {
       throw new CryptoError('KME_BAD_RESPONSE', 'response is not UTF-8');
-    } finally {
-      all.fill(0);
     }
   }
 

@@ -1,4 +1,3 @@
-import { concatBytes } from '@noble/hashes/utils.js';
 /** JSON responses with the headers every answer of this API carries. */
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -28,23 +27,25 @@ export async function readJsonBody(
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) return { response: problem(413, 'payload_too_large', `body above ${limit} bytes`) };
   const reader = request.body?.getReader();
-  const parts: Uint8Array[] = [];
+  // Decoded as it arrives: nothing to join, however many chunks a client trickles the body in.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let text = '';
   let size = 0;
-  if (reader) {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > limit) {
-        await reader.cancel();
-        return { response: problem(413, 'payload_too_large', `body above ${limit} bytes`) };
-      }
-      parts.push(value);
-    }
-  }
-  const bytes = concatBytes(...parts);
   try {
-    return { value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
+    if (reader) {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.length;
+        if (size > limit) {
+          await reader.cancel();
+          return { response: problem(413, 'payload_too_large', `body above ${limit} bytes`) };
+        }
+        text += decoder.decode(value, { stream: true });
+      }
+    }
+    text += decoder.decode();
+    return { value: JSON.parse(text) };
   } catch {
     return { response: problem(400, 'malformed_json', 'the body is not valid UTF-8 JSON') };
   }
