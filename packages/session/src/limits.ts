@@ -46,10 +46,16 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   rekeyTimeoutMs: 30_000,
 });
 
-function positive(name: string, value: number, max: number): void {
+/** Throws INVALID_OPTIONS unless `value` is an integer in [1, max]; `name` is the option as the caller spells it. */
+export function positiveInteger(name: string, value: number, max: number = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new SessionError('INVALID_OPTIONS', `limits.${name} must be an integer in [1, ${max}]`);
+    throw new SessionError('INVALID_OPTIONS', `${name} must be an integer in [1, ${max}], got ${value}`);
   }
+  return value;
+}
+
+function positive(name: string, value: number, max: number): void {
+  positiveInteger(`limits.${name}`, value, max);
 }
 
 export function resolveLimits(

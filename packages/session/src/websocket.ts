@@ -1,4 +1,5 @@
 import { SessionError } from './errors.js';
+import { positiveInteger } from './limits.js';
 import type { ByteStreamPair } from './web.js';
 
 /**
@@ -63,14 +64,6 @@ function closeSocket(ws: WebSocketLike, code: number, reason?: string): void {
   }
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new SessionError('INVALID_OPTIONS', `${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-
 /**
  * A WebSocket as the `{ readable, writable }` byte pair that
  * `secureClientStreams` / `secureServerStreams` take. Every binary message
@@ -87,12 +80,14 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * unbounded memory).
  */
 export function webSocketStreams(ws: WebSocketLike, options: WebSocketStreamsOptions = {}): ByteStreamPair {
-  const highWaterMark = positive('highWaterMark', options.highWaterMark, 1 << 20);
-  const receiveHighWaterMark = positive('receiveHighWaterMark', options.receiveHighWaterMark, 1 << 20);
-  const maxReceiveBuffer = positive('maxReceiveBuffer', options.maxReceiveBuffer, 16 << 20);
-  if (maxReceiveBuffer < receiveHighWaterMark) {
-    throw new SessionError('INVALID_OPTIONS', 'maxReceiveBuffer must be at least receiveHighWaterMark');
-  }
+  const highWaterMark = positiveInteger('highWaterMark', options.highWaterMark ?? 1 << 20);
+  const maxReceiveBuffer = positiveInteger('maxReceiveBuffer', options.maxReceiveBuffer ?? 16 << 20);
+  // Pausing starts at or below the bound: above it, a socket that could pause would be closed instead.
+  const receiveHighWaterMark = positiveInteger(
+    'receiveHighWaterMark',
+    options.receiveHighWaterMark ?? Math.min(1 << 20, maxReceiveBuffer),
+    maxReceiveBuffer,
+  );
   const canPause = typeof ws.pause === 'function' && typeof ws.resume === 'function';
   ws.binaryType = 'arraybuffer';
   let finished = false;
