@@ -31,7 +31,9 @@ import { selfSignedCertificate, tlsConnect, tlsServer } from './tls-baseline.js'
 
 const AES_SUITE = 'QSP1-MLKEM768-MLDSA65-AES256GCM-SHA256';
 const suite = getSuite(AES_SUITE, auto);
-const identity = suite.signature.keygen(new Uint8Array(32).fill(1));
+/** The server key's seed; the out-of-process receiver derives the same key from it. */
+const IDENTITY_SEED = 1;
+const identity = suite.signature.keygen(new Uint8Array(32).fill(IDENTITY_SEED));
 const clientIdentity = suite.signature.keygen(new Uint8Array(32).fill(2));
 const RECORD = 16 * 1024;
 const chunk = new Uint8Array(RECORD).fill(0x61);
@@ -40,24 +42,37 @@ const chunk = new Uint8Array(RECORD).fill(0x61);
 
 const BULK_BYTES = 8 * 1024 * 1024;
 
-/** Counts bytes arriving on a readable and resolves each time `target` more have come. */
-function counter(readable: NodeJS.ReadableStream) {
+/** Bytes that have arrived so far; `wait(n)` resolves once n more than at the call have come. */
+function tally() {
   let received = 0;
   let target = 0;
   let done: (() => void) | undefined;
-  readable.on('data', (c: Uint8Array) => {
-    received += c.length;
-    if (done && received >= target) {
-      const d = done;
-      done = undefined;
-      d();
-    }
-  });
-  return (bytes: number) =>
-    new Promise<void>((resolve) => {
-      target = received + bytes;
-      done = resolve;
-    });
+  return {
+    /** Records that the total received is now `total`. */
+    reached(total: number) {
+      received = total;
+      if (done && received >= target) {
+        const d = done;
+        done = undefined;
+        d();
+      }
+    },
+    get received() {
+      return received;
+    },
+    wait: (bytes: number) =>
+      new Promise<void>((resolve) => {
+        target = received + bytes;
+        done = resolve;
+      }),
+  };
+}
+
+/** Counts bytes arriving on a readable in this process. */
+function counter(readable: NodeJS.ReadableStream) {
+  const t = tally();
+  readable.on('data', (c: Uint8Array) => t.reached(t.received + c.length));
+  return t.wait;
 }
 
 async function bulk(writer: Writable, wait: (bytes: number) => Promise<void>): Promise<void> {
@@ -104,35 +119,23 @@ async function qspBulkPair(maxRecordSize?: number) {
  */
 async function remoteReceiver(kind: ReceiverStart['kind']) {
   const child = fork(new URL('./bulk-receiver.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'] });
-  let received = 0;
-  let expected = 0;
-  let done: (() => void) | undefined;
+  const t = tally();
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.on('message', (m: { port?: number; received?: number }) => {
       if (m.port !== undefined) resolve(m.port);
-      if (m.received !== undefined) received = m.received;
-      if (done && received >= expected) {
-        const d = done;
-        done = undefined;
-        d();
-      }
+      if (m.received !== undefined) t.reached(m.received);
     });
     const start: ReceiverStart = {
       kind,
       step: BULK_BYTES,
       suite: AES_SUITE,
-      seed: 1,
+      seed: IDENTITY_SEED,
       material: { key: material.key.toString('base64'), cert: material.cert.toString('base64') },
     };
     child.send(start);
   });
-  const wait = (bytes: number) =>
-    new Promise<void>((resolve) => {
-      expected += bytes;
-      done = resolve;
-    });
-  return { child, port, wait };
+  return { child, port, wait: t.wait };
 }
 
 const qspRemote = await remoteReceiver('qsp');
