@@ -14,7 +14,15 @@ describe.each(others)('noble <-> $name', (other) => {
     for (const id of HASH_IDS) {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 1000 }), (data) => {
-          expect(other.hash(id).digest(data)).toEqual(noble.hash(id).digest(data));
+          const oneShot = other.hash(id).digest(data);
+          const h = other.hash(id).create();
+          h.update(data);
+          const streamed = h.digest();
+          expect(oneShot).toEqual(noble.hash(id).digest(data));
+          expect(streamed).toEqual(oneShot);
+          // Plain Uint8Arrays, as noble's: node's Buffers are handed over, never exposed as Buffers.
+          expect(Object.getPrototypeOf(oneShot)).toBe(Uint8Array.prototype);
+          expect(Object.getPrototypeOf(streamed)).toBe(Uint8Array.prototype);
         }),
         { numRuns: 50 },
       );

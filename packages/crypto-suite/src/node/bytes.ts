@@ -1,7 +1,5 @@
 import { copyBytes } from '../bytes.js';
 
-export { copyBytes as own } from '../bytes.js';
-
 /**
  * A node:crypto result as a plain Uint8Array. When the Buffer is the only
  * view of its memory (not a slice of Node's pool) the same object is handed

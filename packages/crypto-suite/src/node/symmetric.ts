@@ -5,7 +5,7 @@ import { defineAead } from '../primitives/aead.js';
 import { defineHash } from '../primitives/hash.js';
 import { defineKdf } from '../primitives/kdf.js';
 import type { Aead, AeadId, Hash, HashId, Kdf, KdfId } from '../types.js';
-import { adopt, own } from './bytes.js';
+import { adopt } from './bytes.js';
 import { ciphertextBytes } from './ciphertext-slab.js';
 
 const NODE_HASH: Record<HashId, string> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384' };
@@ -24,10 +24,10 @@ function decipher(id: AeadId, key: Uint8Array, nonce: Uint8Array, tagLength: num
 export function nodeHash(id: HashId): Hash {
   const name = NODE_HASH[id];
   return defineHash(id, {
-    digest: (data) => own(oneShotHash(name, data, 'buffer')),
+    digest: (data) => adopt(oneShotHash(name, data, 'buffer')),
     create: () => {
       const h = createHash(name);
-      return { update: (d: Uint8Array) => h.update(d), digest: () => own(h.digest()) };
+      return { update: (d: Uint8Array) => h.update(d), digest: () => adopt(h.digest()) };
     },
   });
 }
