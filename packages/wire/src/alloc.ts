@@ -18,7 +18,8 @@ const UNZEROED_MIN = 4096;
  */
 export function unzeroedBytes(length: number): Uint8Array {
   if (nodeBuffer === undefined || length < UNZEROED_MIN) return new Uint8Array(length);
-  const b = nodeBuffer.allocUnsafeSlow(length);
-  // Its own ArrayBuffer of exactly `length` bytes: `.buffer` reaches nothing unwritten once it is filled.
-  return new Uint8Array(b.buffer, b.byteOffset, length);
+  // Its own ArrayBuffer of exactly `length` bytes (`.buffer` reaches nothing unwritten once it is filled),
+  // handed over as the same object with Uint8Array's prototype: a Buffer adds no state, and a second view
+  // on its memory would cost an object per frame.
+  return Object.setPrototypeOf(nodeBuffer.allocUnsafeSlow(length), Uint8Array.prototype) as Uint8Array;
 }
