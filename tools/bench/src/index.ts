@@ -69,16 +69,12 @@ export async function opsPerSecond(c: BenchCase, timeMs: number): Promise<{ ops:
   bench.add(c.name, c.fn);
   await bench.run();
   const task = bench.tasks[0]!;
-  const result = task.result as unknown as {
-    totalTime?: number;
-    latency?: { samples?: number[] };
-    error?: unknown;
-  };
+  // `period` is tinybench's total time over runs (ms): its reciprocal is the rate over the whole sample.
+  const result = task.result as unknown as { period?: number; error?: unknown };
   if (result?.error) throw result.error;
-  const runs = result.latency?.samples?.length ?? 0;
-  const totalMs = result.totalTime ?? 0;
-  if (runs === 0 || !(totalMs > 0)) throw new Error(`${c.name}: no timed runs`);
-  return { ops: (runs * 1000) / totalMs, samples: runs };
+  const period = result.period ?? 0;
+  if (task.runs === 0 || !(period > 0)) throw new Error(`${c.name}: no timed runs`);
+  return { ops: 1000 / period, samples: task.runs };
 }
 
 function measurement(c: BenchCase, ops: number[], samples: number): Measurement {
