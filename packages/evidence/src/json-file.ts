@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { EvidenceError } from './errors.js';
 import { parseJson } from './validate.js';
 
-/** Reads and strictly parses a JSON file; an unreadable file is ARTIFACT_READ_FAILED, bad JSON INVALID_ARGUMENT. */
+/** Reads and strictly parses a JSON file; an unreadable file is ARTIFACT_READ_FAILED, bad JSON MALFORMED_JSON. */
 export async function readJsonFile(path: string): Promise<unknown> {
   let bytes: Uint8Array;
   try {

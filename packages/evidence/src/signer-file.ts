@@ -22,7 +22,7 @@ export async function writeSignerFile(path: string, key: GeneratedKey): Promise<
   await writeFile(path, `${JSON.stringify(file, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
 }
 
-/** Reads a signer file; a missing file is ARTIFACT_READ_FAILED, anything malformed INVALID_ARGUMENT. */
+/** Reads a signer file; a missing file is ARTIFACT_READ_FAILED, bad JSON MALFORMED_JSON, a wrong shape INVALID_ARGUMENT. */
 export async function readSignerFile(path: string): Promise<GeneratedKey> {
   const v = (await readJsonFile(path)) as Record<string, unknown> | null;
   if (

@@ -3,6 +3,7 @@
 // SPKI wraps the FIPS public key as a BIT STRING; PKCS#8 wraps a CHOICE of
 // seed [0] IMPLICIT OCTET STRING, expandedKey OCTET STRING, or
 // both SEQUENCE { seed, expandedKey }.
+import { concatBytes } from '@noble/hashes/utils.js';
 import { copyBytes } from '../bytes.js';
 import { CryptoError } from '../errors.js';
 import type { KemId, SignatureId } from '../types.js';
@@ -27,15 +28,7 @@ function derLength(n: number): number[] {
 
 function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   const len = parts.reduce((n, p) => n + p.length, 0);
-  const head = [tag, ...derLength(len)];
-  const out = new Uint8Array(head.length + len);
-  out.set(head, 0);
-  let at = head.length;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(Uint8Array.of(tag, ...derLength(len)), ...parts);
 }
 
 function algorithmIdentifier(alg: keyof typeof OID_ARCS): Uint8Array {
