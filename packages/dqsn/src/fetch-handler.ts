@@ -12,7 +12,7 @@ async function readLimited(request: Request, max: number): Promise<Uint8Array | 
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > max) return undefined;
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: BlobPart[] = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
