@@ -3,6 +3,7 @@ import type { ResolvedConfig } from './config.js';
 import type { ReasonCode } from './reason-codes.js';
 import type { Decision, DqsnResponse, SignalV3 } from './types.js';
 
+/** What buildResponse makes a response of; it takes ownership of the arrays (and freezes them). */
 export interface Output {
   readonly requestId: string;
   readonly decision: Decision;
@@ -46,9 +47,10 @@ function hashedOutput(o: Output) {
 const keptCanonicalOf = new WeakMap<DqsnResponse, readonly string[]>();
 
 /**
- * Frozen down to its arrays, so the canonical strings remembered for the kept
- * signals stay those of the response that leaves (the signals themselves are
- * the input's, bound by context_hash).
+ * The response object, its evidence, meta and arrays are frozen (the arrays
+ * are `o`'s own, handed over). The kept signals are the parsed input objects,
+ * bound by context_hash and not frozen: responseJson serialises what was
+ * aggregated, whatever is done to them afterwards.
  */
 export function buildResponse(config: ResolvedConfig, o: Output): DqsnResponse {
   const context_hash = sha256Hex(contextHashPreimage(config.fingerprint, o, o.keptCanonical));
@@ -58,11 +60,11 @@ export function buildResponse(config: ResolvedConfig, o: Output): DqsnResponse {
     request_id: o.requestId,
     context_hash,
     decision: o.decision,
-    reason_codes: Object.freeze([...o.reasonCodes]),
+    reason_codes: Object.freeze(o.reasonCodes),
     evidence: Object.freeze({
       input_signals: o.inputSignals,
       unique_signals: o.kept.length,
-      signals: Object.freeze([...o.kept]),
+      signals: Object.freeze(o.kept),
     }),
     meta: Object.freeze({ fail_closed: true as const }),
   });

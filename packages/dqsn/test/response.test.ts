@@ -114,7 +114,7 @@ describe('response body', () => {
     );
   });
 
-  it('is frozen down to its arrays, so the body cannot drift from the object', () => {
+  it('is frozen down to its arrays; the body stays what was aggregated even if a kept signal is changed', () => {
     const r = createAggregator().aggregate(
       text(request([signal('sentinel', 'WARN'), signal('adn', 'ALLOW')])),
     );
@@ -122,6 +122,10 @@ describe('response body', () => {
       true,
     );
     expect(Object.isFrozen(r.reason_codes) && Object.isFrozen(r.meta)).toBe(true);
-    expect(responseJson(r)).toBe(canonicalJson(r));
+    const body = responseJson(r);
+    expect(body).toBe(canonicalJson(r));
+    // The kept signals are the parsed input (not frozen): changing one changes the object, not the body.
+    (r.evidence.signals[0] as { decision: string }).decision = 'ALLOW';
+    expect(responseJson(r)).toBe(body);
   });
 });
