@@ -2,7 +2,15 @@
 // verifies (it is a well-formed, fail-closed contract), never an accept.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { build, type Engine, type EngineDecision, runEngine, STAGE286_SPEC, verify } from '../src/index.js';
+import {
+  build,
+  type Engine,
+  type EngineDecision,
+  hybridEngine,
+  runEngine,
+  STAGE286_SPEC,
+  verify,
+} from '../src/index.js';
 import { sampleInput } from './helpers.js';
 
 const good: EngineDecision = {
@@ -174,6 +182,9 @@ describe('engine time limit option', () => {
       await expect(build(STAGE286_SPEC, sampleInput(), never, { timeoutMs })).rejects.toMatchObject({
         code: 'INVALID_OPTION',
       });
+      expect(() => hybridEngine({ engines: [never, never], timeoutMs })).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION' }),
+      );
     }
   });
 });
