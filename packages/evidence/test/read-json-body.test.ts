@@ -6,8 +6,9 @@ function trickled(bytes: Uint8Array, size: number): Request {
   let at = 0;
   const body = new ReadableStream<Uint8Array>({
     pull(controller) {
-      if (at >= bytes.length) controller.close();
-      else controller.enqueue(bytes.subarray(at, (at += size)));
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(at, at + size));
+      at += size;
     },
   });
   return new Request('http://evidence.test/', {
