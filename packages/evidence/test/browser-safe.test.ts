@@ -13,8 +13,8 @@ const { files } = browserSafeSuite({
   entry: join(src, 'index.ts'),
   neutral: [
     '@qsp/crypto-suite',
-    'ajv/dist/2020.js',
-    'ajv/dist/runtime/ucs2length.js',
+    // The helpers ajv's standalone code imports (src/generated/validators.js).
+    'ajv/dist/runtime/',
     'canonicalize',
     '@noble/hashes/utils.js',
   ],

@@ -12,8 +12,9 @@ export interface ImportGraph {
   readonly external: Set<string>;
 }
 
+// `import type` / `export type` statements are skipped: compilers and bundlers erase them.
 const IMPORT =
-  /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  /(?:^|\n)\s*(?:import|export)\b(?!\s+type\b)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function importGraph(entry: string): ImportGraph {
   const graph: ImportGraph = { files: new Set(), sources: new Map(), external: new Set() };
