@@ -11,7 +11,7 @@ import { ContractError } from './errors.js';
 import { sha256Hex } from './hash.js';
 import { keyId, SIGNING_CONTEXT, type Signer } from './keys.js';
 import { MAX_DEPTH, valueTooDeep } from './limits.js';
-import { describeErrors, schemaProblems, validators } from './schema.js';
+import { describeErrors, inputValidator, schemaProblems } from './schema.js';
 import { checkSpec, type ProductSpec } from './spec.js';
 import type { Contract, InputLayer } from './types.js';
 import { STAGE } from './version.js';
@@ -55,9 +55,11 @@ function snapshotInput(input: unknown): InputLayer {
   }
   if (text === undefined) throw new ContractError('INPUT_INVALID', 'input is not JSON data');
   const copy: unknown = JSON.parse(text);
-  const { input: validate } = validators();
-  if (!validate(copy)) {
-    throw new ContractError('INPUT_INVALID', `input layer: ${describeErrors(validate.errors).join('; ')}`);
+  if (!inputValidator(copy)) {
+    throw new ContractError(
+      'INPUT_INVALID',
+      `input layer: ${describeErrors(inputValidator.errors).join('; ')}`,
+    );
   }
   const layer = copy as InputLayer;
   if (layer.policy.fail_closed_required !== true) {

@@ -5,7 +5,7 @@
 // matter which engine is plugged in.
 import { ContractError } from './errors.js';
 import { REASON, type ReasonCode } from './reasons.js';
-import { describeErrors, validators } from './schema.js';
+import { decisionValidator, describeErrors } from './schema.js';
 import type { DecisionLayer, EngineDecision, InputLayer, Scores } from './types.js';
 
 export interface EngineContext {
@@ -132,9 +132,8 @@ export async function runEngine(
     clearTimeout(timer);
     if (external && onAbort) external.removeEventListener('abort', onAbort);
   }
-  const { decision } = validators();
-  if (!decision(raw)) {
-    const problems = describeErrors(decision.errors).slice(0, 5).join('; ');
+  if (!decisionValidator(raw)) {
+    const problems = describeErrors(decisionValidator.errors).slice(0, 5).join('; ');
     return failure(
       REASON.ENGINE_INVALID_OUTPUT,
       `engine ${identity.id} returned an invalid decision: ${problems}`,
