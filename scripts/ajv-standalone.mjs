@@ -6,10 +6,10 @@
 // ajv-standalone.json:
 //
 //   {
-//     "out": "src/generated/validators.js",            (a .d.ts is written next to it)
-//     "options": { "strict": true, "allErrors": true }, (the options the package's ajv used)
-//     "schemas": ["schema/a.schema.json"],             (each with an $id)
-//     "exports": { "a": "schema/a.schema.json", "aPart": "schema/a.schema.json#/$defs/part" }
+//     "schemas": ["schema/a.schema.json"],             (each with an $id; also those only referenced)
+//     "exports": { "a": "schema/a.schema.json", "aPart": "schema/a.schema.json#/$defs/part" },
+//     "out": "src/generated/validators.js",            (optional, this default; a .d.ts goes next to it)
+//     "options": { ... }                               (optional ajv options over the defaults below)
 //   }
 //
 //   node ../../scripts/ajv-standalone.mjs           write the module and its declarations
@@ -20,18 +20,24 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const CONFIG = 'ajv-standalone.json';
+const DEFAULT_OUT = 'src/generated/validators.js';
+/** Every schema in the project is compiled in strict mode and reports all errors. */
+const DEFAULT_OPTIONS = { strict: true, allErrors: true };
 
-/** The generated module and its declarations, as { [path relative to dir]: text }. */
-function generate(dir) {
+/**
+ * The package's schemas compiled by ajv (with the options the generated code
+ * is made with) and the ajv reference of each export. Exported so a test can
+ * hold the generated code to ajv compiling the same schemas at run time.
+ */
+export function compileSchemas(dir) {
   const config = JSON.parse(readFileSync(join(dir, CONFIG), 'utf8'));
   const require = createRequire(join(dir, 'package.json'));
   const { Ajv2020 } = require('ajv/dist/2020');
-  const standaloneCode = require('ajv/dist/standalone').default;
-
   const ids = new Map();
-  const ajv = new Ajv2020({ ...config.options, code: { source: true, esm: true } });
+  const ajv = new Ajv2020({ ...DEFAULT_OPTIONS, ...config.options, code: { source: true, esm: true } });
   for (const file of config.schemas) {
     const schema = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     if (typeof schema.$id !== 'string') throw new Error(`${file} has no $id`);
@@ -46,6 +52,13 @@ function generate(dir) {
     if (!id) throw new Error(`export ${name}: ${file} is not listed in "schemas"`);
     refs[name] = fragment === undefined ? id : `${id}#${fragment}`;
   }
+  return { ajv, refs, out: config.out ?? DEFAULT_OUT, require };
+}
+
+/** The generated module and its declarations, as { [path relative to dir]: text }. */
+function generate(dir) {
+  const { ajv, refs, out, require } = compileSchemas(dir);
+  const standaloneCode = require('ajv/dist/standalone').default;
   // An ES module is strict already: ajv's directive would not be one after the imports.
   let code = standaloneCode(ajv, refs).replace(/^"use strict";/, '');
 
@@ -83,30 +96,35 @@ function generate(dir) {
     ),
     '',
   ].join('\n');
-  return { [config.out]: js, [config.out.replace(/\.js$/, '.d.ts')]: dts };
+  return { [out]: js, [out.replace(/\.js$/, '.d.ts')]: dts };
 }
 
-const mode = process.argv[2];
-if (mode !== undefined && mode !== '--check') {
-  console.error('usage: ajv-standalone.mjs [--check]   (in a package directory with ajv-standalone.json)');
-  process.exit(2);
-}
-const dir = process.cwd();
-const stale = [];
-for (const [file, text] of Object.entries(generate(dir))) {
-  const path = resolve(dir, file);
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-  if (current === text) continue;
-  if (mode === '--check') stale.push(relative(dir, path));
-  else {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-    console.log(`wrote ${relative(dir, path)}`);
+/** Writes the module, or with --check fails when the committed one is stale. */
+function main() {
+  const mode = process.argv[2];
+  if (mode !== undefined && mode !== '--check') {
+    console.error('usage: ajv-standalone.mjs [--check]   (in a package directory with ajv-standalone.json)');
+    process.exit(2);
+  }
+  const dir = process.cwd();
+  const stale = [];
+  for (const [file, text] of Object.entries(generate(dir))) {
+    const path = resolve(dir, file);
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    if (current === text) continue;
+    if (mode === '--check') stale.push(relative(dir, path));
+    else {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+      console.log(`wrote ${relative(dir, path)}`);
+    }
+  }
+  if (stale.length > 0) {
+    console.error(
+      `${stale.join(', ')}: out of date with the schemas or ajv; run \`pnpm generate:validators\` in ${dir}`,
+    );
+    process.exit(1);
   }
 }
-if (stale.length > 0) {
-  console.error(
-    `${stale.join(', ')}: out of date with the schemas or ajv; run \`pnpm generate:validators\` in ${dir}`,
-  );
-  process.exit(1);
-}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();

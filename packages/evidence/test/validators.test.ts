@@ -3,9 +3,19 @@
 // package runs under a Content-Security-Policy without 'unsafe-eval'.
 import { fileURLToPath } from 'node:url';
 import { precompiledValidatorsSuite } from '@qsp/test-kit/vitest';
+import { pack } from '../src/index.js';
+import { artifacts, JOB, PACKAGED_AT, registry, SIGNER } from './fixtures.js';
 
 precompiledValidatorsSuite({
   packageDir: fileURLToPath(new URL('..', import.meta.url)),
+  samples: async () => {
+    const { bundle } = await pack(JOB, artifacts(), SIGNER, { now: () => PACKAGED_AT });
+    return {
+      bundle: JSON.parse(JSON.stringify(bundle)),
+      job: JSON.parse(JSON.stringify(JOB)),
+      keyRegistry: JSON.parse(JSON.stringify(registry().toJSON())),
+    };
+  },
   // Each validator once: bundle, job and key registry.
   exercise: `
     const problems = entry.bundleProblems({});

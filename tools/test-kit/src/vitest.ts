@@ -63,7 +63,55 @@ export interface PrecompiledValidatorsOptions {
    * `entry` is the package's src/index.ts, imported. It must print something and exit cleanly.
    */
   readonly exercise: string;
+  /**
+   * A valid document for every export in ajv-standalone.json: the generated
+   * code must give ajv's own verdict and errors on it and on each one-step
+   * mutation of it.
+   */
+  readonly samples: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }
+
+/** The document, a few non-objects, and every variant with one member removed, nulled, retyped, or one added. */
+export function mutations(doc: unknown): unknown[] {
+  const out: unknown[] = [doc, null, [], 'x', 1];
+  const at = (copy: unknown, path: readonly (string | number)[]) => {
+    let parent = copy as Record<string, unknown>;
+    for (const p of path) parent = parent[p] as Record<string, unknown>;
+    return parent;
+  };
+  const walk = (path: (string | number)[], value: unknown) => {
+    if (value === null || typeof value !== 'object') return;
+    for (const key of Object.keys(value)) {
+      const edits: ((parent: Record<string, unknown>) => void)[] = [
+        (p) => {
+          if (Array.isArray(p)) p.splice(Number(key), 1);
+          else delete p[key];
+        },
+        (p) => {
+          p[key] = null;
+        },
+        (p) => {
+          p[key] = typeof p[key] === 'string' ? 7 : 'seven';
+        },
+      ];
+      for (const edit of edits) {
+        const copy = structuredClone(doc);
+        edit(at(copy, path));
+        out.push(copy);
+      }
+      walk([...path, Array.isArray(value) ? Number(key) : key], (value as Record<string, unknown>)[key]);
+    }
+    if (!Array.isArray(value)) {
+      const copy = structuredClone(doc);
+      at(copy, path).unexpected_member = true;
+      out.push(copy);
+    }
+  };
+  walk([], doc);
+  return out;
+}
+
+type Validate = ((value: unknown) => boolean) & { errors?: unknown };
 
 const generator = fileURLToPath(new URL('../../../scripts/ajv-standalone.mjs', import.meta.url));
 
@@ -82,8 +130,38 @@ function runWithoutEval(cwd: string, code: string) {
  * and the package's entry must run its validators with eval and `new Function`
  * disabled (an ajv compile at run time fails there).
  */
-export function precompiledValidatorsSuite({ packageDir, exercise }: PrecompiledValidatorsOptions): void {
+export function precompiledValidatorsSuite({
+  packageDir,
+  exercise,
+  samples,
+}: PrecompiledValidatorsOptions): void {
   describe('precompiled validators', () => {
+    it("give ajv's own verdicts and errors (the same schemas compiled at run time) on every one-step mutation of the samples", async () => {
+      const { compileSchemas } = (await import(pathToFileURL(generator).href)) as {
+        compileSchemas(dir: string): {
+          ajv: { getSchema(ref: string): Validate | undefined };
+          refs: Record<string, string>;
+          out: string;
+        };
+      };
+      const { ajv, refs, out } = compileSchemas(packageDir);
+      const generated = (await import(pathToFileURL(join(packageDir, out)).href)) as Record<string, Validate>;
+      const docs = await samples();
+      expect(Object.keys(docs).sort()).toEqual(Object.keys(refs).sort());
+      let compared = 0;
+      for (const [name, doc] of Object.entries(docs)) {
+        const atRunTime = ajv.getSchema(refs[name]!)!;
+        const shipped = generated[name]!;
+        expect(shipped(doc), `${name}: the sample itself`).toBe(true);
+        for (const m of mutations(doc)) {
+          expect(shipped(m)).toBe(atRunTime(m));
+          expect(shipped.errors ?? null).toEqual(atRunTime.errors ?? null);
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThan(100);
+    });
+
     it('src/generated is up to date with the schemas (else run `pnpm generate:validators`)', () => {
       const r = spawnSync(process.execPath, [generator, '--check'], { cwd: packageDir, encoding: 'utf8' });
       expect(r.stderr).toBe('');
