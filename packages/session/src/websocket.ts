@@ -32,7 +32,8 @@ export interface WebSocketStreamsOptions {
   readonly highWaterMark?: number;
   /**
    * Received bytes held unread before the adapter pauses the socket, when
-   * the socket can pause (`pause`/`resume`). Default 1 MiB.
+   * the socket can pause (`pause`/`resume`). At most `maxReceiveBuffer`;
+   * default 1 MiB, or `maxReceiveBuffer` when that is lower.
    */
   readonly receiveHighWaterMark?: number;
   /**

@@ -217,6 +217,8 @@ describe('webSocketStreams receive bounds', () => {
     expect(() => webSocketStreams(ws, { receiveHighWaterMark: 2048, maxReceiveBuffer: 1024 })).toThrow(
       expect.objectContaining({ code: 'INVALID_OPTIONS' }),
     );
+    // A bound below the default high-water mark lowers the mark with it.
+    expect(() => webSocketStreams(ws, { maxReceiveBuffer: 512 * 1024 })).not.toThrow();
   });
 
   // Node >= 22 has the WHATWG WebSocket (undici): it cannot pause and, like
