@@ -81,8 +81,26 @@ export interface Aead {
     out: Uint8Array,
     offset?: number,
   ): number;
+  /**
+   * Seals like `seal` and returns the ciphertext and the tag apart (`seal`'s
+   * output is their concatenation). For a sender that writes header,
+   * ciphertext and tag as one vectored write: the node engine hands over
+   * node:crypto's own output, so a large record is never copied to join it
+   * to its tag or header. Neither part aliases the inputs. Argument checks
+   * as for `seal`.
+   *
+   * Present on every Aead this package builds; optional so hand-written Aead
+   * objects stay valid (callers fall back to `seal` and two views of it).
+   */
+  sealDetached?(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): DetachedSeal;
   /** Throws CryptoError AEAD_OPEN_FAILED on any authentication failure; never returns unverified bytes. */
   open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array;
+}
+
+/** A sealed message in two parts: ciphertext || tag is what `Aead.seal` returns. */
+export interface DetachedSeal {
+  readonly ciphertext: Uint8Array;
+  readonly tag: Uint8Array;
 }
 
 export interface KeyPair {

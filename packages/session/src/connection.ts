@@ -52,6 +52,11 @@ const MAX_EPOCH = 0xffff_ffff;
 const CONTROL_RESERVE = 2;
 /** Plaintext bytes those control frames may add (a REKEY is 41 bytes, a CLOSE at most 258). */
 const CONTROL_BYTES_RESERVE = 512;
+/**
+ * Smallest payload sent as separate header, ciphertext and tag with
+ * `vectoredOutput`: below it, joining them costs less than the extra writes.
+ */
+const VECTORED_MIN = 4096;
 
 function normaliseSuites(suites: CommonOptions['suites']): readonly CryptoSuite[] {
   const list = Array.isArray(suites) ? (suites as readonly CryptoSuite[]) : [suites as CryptoSuite];
@@ -89,6 +94,7 @@ export abstract class Connection {
   protected readonly random: (length: number) => Uint8Array;
   /** True when the caller supplied `random`: KEM and signing randomness then come from it too. */
   protected readonly derandomized: boolean;
+  readonly #vectored: boolean;
   readonly #limitOverrides: Partial<Limits> | undefined;
   #limits: Limits | undefined;
 
@@ -130,7 +136,8 @@ export abstract class Connection {
     this.now = options.now;
     this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     try {
-      this.#decoder = new FrameDecoder({ maxPayload: this.maxPayload });
+      // Transient: every frame is opened (or its handshake payload copied) before the next push.
+      this.#decoder = new FrameDecoder({ maxPayload: this.maxPayload, transient: true });
     } catch (cause) {
       throw new SessionError('INVALID_OPTIONS', 'maxPayload out of range', { cause });
     }
@@ -139,6 +146,7 @@ export abstract class Connection {
     for (const s of this.suites) resolveLimits(options.limits, this.maxPayload, s.aead.tagLength);
     this.#handshakeDeadline =
       this.now + resolveLimits(options.limits, this.maxPayload, 16).handshakeTimeoutMs;
+    this.#vectored = options.vectoredOutput === true;
     this.derandomized = options.random !== undefined;
     this.random = options.random ?? systemRandom;
   }
@@ -187,7 +195,7 @@ export abstract class Connection {
     return this.#pending?.deadline;
   }
 
-  /** Bytes to write to the transport, in order. */
+  /** Bytes to write to the transport, in order: one buffer per frame, or up to three with `vectoredOutput`. */
   takeOutput(): Uint8Array[] {
     return this.#output.splice(0);
   }
@@ -401,6 +409,8 @@ export abstract class Connection {
     } catch (cause) {
       throw new Violation(CloseReason.AEAD_DECRYPT_FAILED, 'frame failed authentication', { cause });
     }
+    // The decoder reuses its assembly memory: a suite that opens in place must not hand that on as data.
+    if (plaintext.buffer === frame.payload.buffer) plaintext = plaintext.slice();
     this.#recvSeq = frame.seq;
     if (keys !== recv) {
       // First frame of the new epoch: the old key retires, at most two were ever live.
@@ -432,14 +442,19 @@ export abstract class Connection {
       { maxPayload: this.maxPayload },
     );
     const nonce = aeadNonce(keys.iv, keys.epoch, seq);
-    // One buffer per frame, sealed in place after its header: no separate
-    // sealed payload to allocate, and one plain write per frame for the adapters.
-    // Header, ciphertext and tag fill every byte; a failed seal never queues it.
-    const frame = unzeroedBytes(header.length + plaintext.length + aead.tagLength);
-    frame.set(header);
-    if (aead.sealInto) aead.sealInto(keys.key, nonce, plaintext, header, frame, header.length);
-    else frame.set(aead.seal(keys.key, nonce, plaintext, header), header.length);
-    this.#output.push(frame);
+    if (this.#vectored && plaintext.length >= VECTORED_MIN && aead.sealDetached) {
+      const { ciphertext, tag } = aead.sealDetached(keys.key, nonce, plaintext, header);
+      this.#output.push(header, ciphertext, tag);
+    } else {
+      // One buffer per frame, sealed in place after its header: no separate
+      // sealed payload to allocate, and one plain write per frame for the adapters.
+      // Header, ciphertext and tag fill every byte; a failed seal never queues it.
+      const frame = unzeroedBytes(header.length + plaintext.length + aead.tagLength);
+      frame.set(header);
+      if (aead.sealInto) aead.sealInto(keys.key, nonce, plaintext, header, frame, header.length);
+      else frame.set(aead.seal(keys.key, nonce, plaintext, header), header.length);
+      this.#output.push(frame);
+    }
     this.#sendFrames++;
     this.#sendBytes += plaintext.length;
   }

@@ -28,6 +28,16 @@ export interface CommonOptions {
    * Default: crypto.getRandomValues, and the engine's own randomness for KEM/signing.
    */
   readonly random?: (length: number) => Uint8Array;
+  /**
+   * Output each record of 4 KiB or more as three buffers (header,
+   * ciphertext, tag) instead of one joined frame: the ciphertext goes out as
+   * the AEAD produced it, saving a copy of every large record. For a
+   * transport that writes a list of buffers as one vectored write, as the
+   * Node adapter does (it sets this). A receiver fed those buffers one by one
+   * in memory copies the record instead, so the default is false: one buffer
+   * per frame. The bytes are the same either way.
+   */
+  readonly vectoredOutput?: boolean;
 }
 
 export interface ClientOptions extends CommonOptions {

@@ -241,4 +241,58 @@ describe('protected frames are one buffer, sealed in place after the header', ()
       expect(new Uint8Array(Buffer.concat(got))).toEqual(data);
     }
   });
+
+  it('vectoredOutput sends records of 4 KiB and more as header, ciphertext and tag: the same bytes', () => {
+    const joined = established(MLKEM_AES);
+    const p = makePair(
+      { suites: MLKEM_AES, random: fixedRandom, vectoredOutput: true },
+      { suites: MLKEM_AES, random: fixedRandom, vectoredOutput: true },
+    );
+    pump(p);
+    for (const size of [0, 100, 4095, 4096, 70_000]) {
+      const data = new Uint8Array(size).map((_, i) => (i * 13) & 0xff);
+      joined.client.send(data, 0);
+      p.client.send(data, 0);
+      const one = joined.client.takeOutput();
+      const parts = p.client.takeOutput();
+      const records = Math.ceil(Math.max(size, 1) / p.client.limits.maxRecordSize);
+      const vectored = size >= 4096;
+      expect(parts).toHaveLength(vectored ? 3 * records : records);
+      if (vectored)
+        expect(parts.map((b) => b.length).slice(0, 3)).toEqual([
+          HEADER_LENGTH,
+          Math.min(size, p.client.limits.maxRecordSize),
+          16,
+        ]);
+      expect(Buffer.concat(parts)).toEqual(Buffer.concat(one));
+      // The peer takes the parts one by one, as a transport may deliver them.
+      for (const b of parts) p.server.receive(b, 0);
+      const got = p.server.takeEvents().flatMap((e) => (e.type === 'data' ? [e.data] : []));
+      expect(Buffer.concat(got)).toEqual(Buffer.from(data));
+    }
+  });
+
+  it('data opened in place by a hand-written suite survives the decoder reusing its assembly buffers', () => {
+    // This Aead returns a view into the ciphertext it was given, which the session's decoder overwrites later.
+    const inPlace: Aead = {
+      ...handWritten,
+      open: (key, nonce, ct, aad) => {
+        const pt = base.open(key, nonce, ct, aad);
+        ct.set(pt);
+        return ct.subarray(0, pt.length);
+      },
+    };
+    const suite = Object.freeze({ ...MLKEM_AES, aead: inPlace });
+    const p = established(suite);
+    const sent = [1, 2, 3, 4].map((k) => new Uint8Array(5000).fill(k));
+    for (const d of sent) p.client.send(d, 0);
+    const stream = Buffer.concat(p.client.takeOutput());
+    // Cuts inside every frame: each push completes one assembled frame and starts the next.
+    const got: Uint8Array[] = [];
+    for (let at = 0; at < stream.length; at += 3001) {
+      p.server.receive(stream.subarray(at, at + 3001), 0);
+      for (const e of p.server.takeEvents()) if (e.type === 'data') got.push(e.data);
+    }
+    expect(got.map((d) => Buffer.from(d))).toEqual(sent.map((d) => Buffer.from(d)));
+  });
 });

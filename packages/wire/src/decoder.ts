@@ -1,7 +1,7 @@
 import { unzeroedBytes } from './alloc.js';
 import { HEADER_LENGTH } from './constants.js';
 import { WireError } from './errors.js';
-import type { DecodedFrame, LimitOptions } from './frame.js';
+import type { DecodedFrame, DecoderOptions, LimitOptions } from './frame.js';
 import { type ParsedHeader, parseHeader } from './header.js';
 import { assertBytes, resolveMaxPayload } from './limits.js';
 
@@ -45,6 +45,12 @@ function frameAt(bytes: Uint8Array, offset: number, header: ParsedHeader): Decod
  */
 const SLAB_SIZE = 256 * 1024;
 const SLAB_MAX_FRAME = 64 * 1024;
+/**
+ * Largest frame a transient decoder assembles in its kept buffers; a larger
+ * one gets its own, so one big frame does not pin its size for the life of
+ * the connection.
+ */
+const TRANSIENT_MAX_FRAME = 256 * 1024 + HEADER_LENGTH + 16;
 
 function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -75,7 +81,8 @@ export function decodeFrame(bytes: Uint8Array, options?: LimitOptions): DecodedF
  *
  * Frames that lie wholly inside one chunk are returned as views into it;
  * only a frame that straddles chunks is copied, into one buffer sized from
- * its (already validated) header. A declared length above the limit is
+ * its (already validated) header (with `transient`, into a buffer the
+ * decoder reuses, so frames are valid only until the next push). A declared length above the limit is
  * refused from the header alone. After the first error the decoder stays
  * failed: a byte stream that lost framing cannot be trusted again.
  */
@@ -91,9 +98,16 @@ export class FrameDecoder {
   #failure: WireError | undefined;
   #slab: Uint8Array | undefined;
   #slabOffset = 0;
+  /**
+   * Transient mode's two assembly buffers: one push can complete a frame in
+   * one while it starts the next straddling frame in the other.
+   */
+  readonly #scratch: Array<Uint8Array | undefined> | undefined;
+  #scratchIndex = 0;
 
-  constructor(options?: LimitOptions) {
+  constructor(options?: DecoderOptions) {
     this.#max = resolveMaxPayload(options);
+    if (options?.transient === true) this.#scratch = [undefined, undefined];
   }
 
   /** Bytes held for an incomplete frame. */
@@ -106,7 +120,10 @@ export class FrameDecoder {
       throw new WireError('DECODER_FAILED', 'decoder failed earlier', { cause: this.#failure });
     try {
       assertBytes('chunk', chunk);
-      return this.#push(chunk);
+      const frames = this.#push(chunk);
+      // Between frames (a burst is over): hold no memory while the connection idles.
+      if (this.#scratch && this.buffered === 0) this.#scratch[0] = this.#scratch[1] = undefined;
+      return frames;
     } catch (error) {
       this.#failure =
         error instanceof WireError
@@ -192,6 +209,14 @@ export class FrameDecoder {
   }
 
   #allocate(length: number): Uint8Array {
+    const scratch = this.#scratch;
+    if (scratch && length <= TRANSIENT_MAX_FRAME) {
+      this.#scratchIndex ^= 1;
+      let buf = scratch[this.#scratchIndex];
+      // Zeroed once: a frame's .buffer reaches the whole kept buffer, which then holds only bytes pushed earlier.
+      if (!buf || buf.length < length) scratch[this.#scratchIndex] = buf = new Uint8Array(length);
+      return buf.subarray(0, length);
+    }
     if (length > SLAB_MAX_FRAME) return unzeroedBytes(length);
     if (!this.#slab || this.#slab.length - this.#slabOffset < length) {
       // Zeroed: a frame's .buffer reaches the whole slab, and its unwritten tail must not hold stale heap bytes.

@@ -25,3 +25,18 @@ export interface LimitOptions {
   /** Largest payload accepted or produced, in bytes. Default 1 MiB; at most 16 MiB. */
   readonly maxPayload?: number;
 }
+
+export interface DecoderOptions extends LimitOptions {
+  /**
+   * Frames returned by `push` stay valid only until the next `push`: a frame
+   * that straddles chunks is assembled in one of two buffers the decoder
+   * keeps and overwrites, instead of a fresh allocation per frame (it lets
+   * go of them whenever a push ends between frames, so an idle connection
+   * holds none). For a
+   * receiver that has consumed every frame (opened it, copied what it keeps)
+   * before it pushes more bytes, as the QSP session core does: in a bulk
+   * transfer nearly every record straddles socket reads, and reusing memory
+   * that is still in cache saves a cold allocation per record. Default false.
+   */
+  readonly transient?: boolean;
+}

@@ -13,7 +13,7 @@ export {
 export { decodeFrame, FrameDecoder } from './decoder.js';
 export { encodeFrame, encodeHeader } from './encoder.js';
 export { isWireError, WireError, type WireErrorCode } from './errors.js';
-export type { DecodedFrame, Frame, FrameHeader, LimitOptions } from './frame.js';
+export type { DecodedFrame, DecoderOptions, Frame, FrameHeader, LimitOptions } from './frame.js';
 export { NONCE_LENGTH, nonce } from './nonce.js';
 export {
   decodeRekey,

@@ -15,6 +15,22 @@ export function frameArb(maxPayload = 256): fc.Arbitrary<Frame> {
   });
 }
 
+/** An APP_DATA frame in epoch 1 of session `sessionId`. */
+export function appData(seq: number, payload: Uint8Array, sessionId = 1n): Frame {
+  return { type: FrameType.APP_DATA, sessionId, epoch: 1, seq, payload };
+}
+
+/** APP_DATA frames with seq 1, 2, … and payloads of `sizes` bytes, each in a pattern of its own. */
+export function patternFrames(sizes: readonly number[], sessionId = 1n): Frame[] {
+  return sizes.map((n, i) =>
+    appData(
+      i + 1,
+      new Uint8Array(n).map((_, j) => (j * 31 + i) & 0xff),
+      sessionId,
+    ),
+  );
+}
+
 export const closeReasonArb = fc.constantFrom(...Object.values(CloseReason));
 
 export function concat(parts: readonly Uint8Array[]): Uint8Array {

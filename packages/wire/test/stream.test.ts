@@ -4,15 +4,21 @@ import {
   type DecodedFrame,
   encodeFrame,
   encodeHeader,
+  type Frame,
   FrameDecoder,
   FrameType,
   HEADER_LENGTH,
   WireError,
 } from '../src/index.js';
-import { concat, frameArb, splitAt } from './arbitraries.js';
+import { appData, concat, frameArb, patternFrames, splitAt } from './arbitraries.js';
 
 function strip(frames: readonly DecodedFrame[]) {
   return frames.map(({ header: _h, ...rest }) => ({ ...rest, payload: Array.from(rest.payload) }));
+}
+
+/** Like strip, with payloads as hex (toEqual on arrays of a quarter million numbers is slow). */
+function snapshot(frames: readonly Frame[]) {
+  return frames.map((f) => [f.type, f.sessionId, f.epoch, f.seq, Buffer.from(f.payload).toString('hex')]);
 }
 
 function decodeChunks(chunks: readonly Uint8Array[]): DecodedFrame[] {
@@ -46,13 +52,7 @@ describe('FrameDecoder', () => {
         fc.array(fc.integer({ min: 60_000, max: 140_000 }), { minLength: 1, maxLength: 3 }),
         fc.array(fc.nat(), { maxLength: 6 }),
         (sizes, cuts) => {
-          const frames = sizes.map((n, i) => ({
-            type: FrameType.APP_DATA,
-            sessionId: 7n,
-            epoch: 1,
-            seq: i + 1,
-            payload: new Uint8Array(n).map((_, j) => (j * 31 + i) & 0xff),
-          }));
+          const frames = patternFrames(sizes, 7n);
           const stream = concat(frames.map((f) => encodeFrame(f)));
           const split = decodeChunks(splitAt(stream, cuts));
           expect(strip(split)).toEqual(strip(frames.map((f) => ({ ...f, header: new Uint8Array() }))));
@@ -66,6 +66,92 @@ describe('FrameDecoder', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('transient mode: any split yields the same frames when each push is consumed before the next', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 0, max: 300 }),
+            fc.integer({ min: 60_000, max: 70_000 }),
+            fc.integer({ min: 262_000, max: 266_000 }),
+          ),
+          { minLength: 1, maxLength: 5 },
+        ),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (sizes, cuts) => {
+          const frames = patternFrames(sizes, 3n);
+          const stream = concat(frames.map((f) => encodeFrame(f)));
+          const decoder = new FrameDecoder({ transient: true });
+          // snapshot() copies: what a consumer takes before its next push.
+          const seen = splitAt(stream, cuts).flatMap((c) => snapshot(decoder.push(c)));
+          decoder.end();
+          expect(seen).toEqual(snapshot(frames));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('transient mode reuses its two assembly buffers across pushes, and one push may use both', () => {
+    const frame = (seq: number, n: number) =>
+      encodeFrame({
+        type: FrameType.APP_DATA,
+        sessionId: 1n,
+        epoch: 1,
+        seq,
+        payload: new Uint8Array(n).fill(seq),
+      });
+    const stream = concat([frame(1, 5000), frame(2, 5000), frame(3, 5000), frame(4, 5000)]);
+    const decoder = new FrameDecoder({ transient: true });
+    const step = frame(1, 5000).length;
+    // Every push ends inside a frame: each completes one straddling frame and starts the next.
+    const pushes = [0, 1, 2, 3].map((i) =>
+      decoder.push(stream.subarray(i === 0 ? 0 : i * step + 10, (i + 1) * step + 10)),
+    );
+    expect(pushes.map((p) => p.map((f) => f.seq))).toEqual([[1], [2], [3], [4]]);
+    const [, second, third, fourth] = pushes.map((p) => p[0]!);
+    // Frame 1 was a view into the stream; 2, 3 and 4 were assembled, alternating between two kept buffers.
+    expect(pushes[0]![0]!.payload.buffer).toBe(stream.buffer);
+    expect(second!.payload.buffer).not.toBe(third!.payload.buffer);
+    expect(fourth!.payload.buffer).toBe(second!.payload.buffer);
+    // Consumed in time, each held its own bytes (frame 4's assembly has now overwritten frame 2's).
+    expect(fourth!.payload.every((b) => b === 4)).toBe(true);
+    expect(third!.payload.every((b) => b === 3)).toBe(true);
+  });
+
+  it('transient mode lets go of its buffers when a push ends between frames', () => {
+    const frame = (seq: number) =>
+      encodeFrame({
+        type: FrameType.APP_DATA,
+        sessionId: 1n,
+        epoch: 1,
+        seq,
+        payload: new Uint8Array(5000).fill(seq),
+      });
+    const decoder = new FrameDecoder({ transient: true });
+    const burst = (a: Uint8Array, b: Uint8Array) => {
+      const stream = concat([a, b]);
+      // Mid-frame, then to the end of the burst: the second push completes a frame and leaves none open.
+      decoder.push(stream.subarray(0, a.length + 100));
+      return decoder.push(stream.subarray(a.length + 100))[0]!;
+    };
+    const first = burst(frame(1), frame(2));
+    const second = burst(frame(3), frame(4));
+    // The idle gap dropped the kept buffers: the earlier frame still holds its bytes, the next got fresh memory.
+    expect(second.payload.buffer).not.toBe(first.payload.buffer);
+    expect(first.payload.every((b) => b === 2)).toBe(true);
+    expect(second.payload.every((b) => b === 4)).toBe(true);
+  });
+
+  it('transient mode gives frames above its kept size their own buffer', () => {
+    const big = encodeFrame(appData(1, new Uint8Array(300_000).fill(9)));
+    const decoder = new FrameDecoder({ transient: true });
+    expect(decoder.push(big.subarray(0, 100))).toEqual([]);
+    const [f] = decoder.push(big.subarray(100));
+    expect(f!.payload.buffer.byteLength).toBe(big.length);
+    expect(f!.payload.every((b) => b === 9)).toBe(true);
   });
 
   it('byte-at-a-time delivery yields the same frames', () => {

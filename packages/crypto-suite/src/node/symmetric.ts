@@ -91,6 +91,15 @@ export function nodeAead(id: AeadId): Aead {
       out.set(c.getAuthTag(), head.length + tail.length);
       return out;
     },
+    sealDetached(key, nonce, plaintext, aad) {
+      const c = cipher(id, key, nonce, tagLength);
+      if (aad.length > 0) c.setAAD(aad);
+      const head = c.update(plaintext);
+      const tail = c.final();
+      // update()'s own memory becomes the ciphertext: the copy sealInto makes is what this saves.
+      const ciphertext = tail.length === 0 ? adopt(head) : adopt(Buffer.concat([head, tail]));
+      return { ciphertext, tag: adopt(c.getAuthTag()) };
+    },
     open(key, nonce, ciphertext, aad) {
       const body = ciphertext.subarray(0, ciphertext.length - tagLength);
       const d = decipher(id, key, nonce, tagLength);

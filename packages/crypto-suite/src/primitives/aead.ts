@@ -2,7 +2,7 @@ import { assertBytes, EMPTY } from '../bytes.js';
 import { assertLength } from '../checks.js';
 import { CryptoError, isCryptoError } from '../errors.js';
 import { AEAD_PARAMS } from '../params.js';
-import type { Aead, AeadId } from '../types.js';
+import type { Aead, AeadId, DetachedSeal } from '../types.js';
 
 /** What an engine supplies for an AEAD; every length is checked before these run. */
 export interface RawAead {
@@ -16,6 +16,8 @@ export interface RawAead {
     out: Uint8Array,
     offset: number,
   ): void;
+  /** Optional; without it the wrapper returns two views of `seal`'s output. */
+  sealDetached?(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): DetachedSeal;
   /** May throw anything on failure; the wrapper turns it into AEAD_OPEN_FAILED. */
   open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad: Uint8Array): Uint8Array;
 }
@@ -35,6 +37,13 @@ export function defineAead(id: AeadId, raw: RawAead): Aead {
   const sealInto =
     raw.sealInto ??
     ((key, nonce, plaintext, aad, out, offset) => out.set(raw.seal(key, nonce, plaintext, aad), offset));
+  const sealDetached =
+    raw.sealDetached ??
+    ((key, nonce, plaintext, aad) => {
+      const sealed = raw.seal(key, nonce, plaintext, aad);
+      const split = sealed.length - tagLength;
+      return { ciphertext: sealed.subarray(0, split), tag: sealed.subarray(split) };
+    });
   return Object.freeze({
     id,
     keyLength,
@@ -71,6 +80,11 @@ export function defineAead(id: AeadId, raw: RawAead): Aead {
       }
       sealInto(key, nonce, plaintext, a, out, offset);
       return length;
+    },
+    sealDetached(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad?: Uint8Array): DetachedSeal {
+      const a = common(key, nonce, aad);
+      assertBytes(plaintext, 'plaintext');
+      return sealDetached(key, nonce, plaintext, a);
     },
     open(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, aad?: Uint8Array): Uint8Array {
       const a = common(key, nonce, aad);

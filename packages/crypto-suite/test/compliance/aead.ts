@@ -1,3 +1,4 @@
+import { concatBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Aead } from '../../src/index.js';
@@ -154,6 +155,41 @@ export function aeadCompliance(aead: Aead): void {
       expect(sealInto(key, nonce, bytes(0), undefined, new Uint8Array(aead.tagLength), 0)).toBe(
         aead.tagLength,
       );
+    });
+
+    it('property: sealDetached returns seal(...) as ciphertext and tag, neither aliasing the inputs', () => {
+      const sealDetached = aead.sealDetached!.bind(aead);
+      const check = (pt: Uint8Array, aad: Uint8Array | undefined) => {
+        const expected = aead.seal(key, nonce, pt, aad);
+        const { ciphertext, tag } = sealDetached(key, nonce, pt, aad);
+        expect(ciphertext.length).toBe(pt.length);
+        expect(tag.length).toBe(aead.tagLength);
+        expect(Buffer.from(concatBytes(ciphertext, tag)).equals(expected)).toBe(true);
+        const before = Uint8Array.from(pt);
+        ciphertext.fill(0xee);
+        tag.fill(0xee);
+        expect(Buffer.from(pt).equals(before)).toBe(true);
+      };
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.option(fc.uint8Array({ maxLength: 64 }), { nil: undefined }),
+          check,
+        ),
+        { numRuns: 30 },
+      );
+      // A record-sized plaintext: the node engine's path that hands over node:crypto's output as is.
+      check(bytes(70_000, 3), bytes(22, 1));
+    });
+
+    it('sealDetached refuses bad arguments with the same typed errors as seal', () => {
+      const sealDetached = aead.sealDetached!.bind(aead);
+      for (const n of [0, 31, 33])
+        expectCode(() => sealDetached(bytes(n), nonce, bytes(1)), 'INVALID_KEY_LENGTH');
+      for (const n of [0, 11, 13])
+        expectCode(() => sealDetached(key, bytes(n), bytes(1)), 'INVALID_NONCE_LENGTH');
+      expectCode(() => sealDetached(key, nonce, 'x' as unknown as Uint8Array), 'INVALID_ARGUMENT');
+      expectCode(() => sealDetached(key, nonce, bytes(1), [1] as unknown as Uint8Array), 'INVALID_ARGUMENT');
     });
 
     it('does not alias its inputs', () => {

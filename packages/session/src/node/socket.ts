@@ -13,6 +13,9 @@ import { SessionError } from '../errors.js';
 import type { CloseEvent, HandshakeEvent, SessionEvent } from '../events.js';
 import { Coalescer } from './coalescer.js';
 
+/** A corked net.Socket turns a frame's header, ciphertext and tag into one writev. */
+const VECTORED = { vectoredOutput: true } as const;
+
 interface PendingWrite {
   readonly chunk: Uint8Array;
   readonly callback: (error?: Error | null) => void;
@@ -74,7 +77,7 @@ export class QspSocket extends Duplex {
   /** Runs the client side over `transport`; the ClientHello goes out at once (after the QKD key, if any). */
   static client(transport: Duplex, options: SecureClientOptions): QspSocket {
     const socket = new QspSocket(transport);
-    createClientConnection(options).then(
+    createClientConnection(options, VECTORED).then(
       (connection) => {
         if (!socket.destroyed) socket.#attach(connection);
       },
@@ -85,7 +88,7 @@ export class QspSocket extends Duplex {
 
   /** Runs the server side over `transport` (an accepted connection). Throws SessionError on bad options. */
   static server(transport: Duplex, options: SecureServerOptions): QspSocket {
-    const connection = createServerConnection(options);
+    const connection = createServerConnection(options, VECTORED);
     const socket = new QspSocket(transport);
     socket.#attach(connection, options.keySource);
     return socket;
@@ -136,7 +139,8 @@ export class QspSocket extends Duplex {
     const t = this.transport;
     if (t.destroyed || t.writableEnded) return true;
     if (buffers.length === 1) return t.write(buffers[0]!);
-    // Several frames at once (a burst from _writev, a REKEY beside data): corked, they go out as one writev.
+    // Several buffers at once (a record's header, ciphertext and tag; a burst from _writev; a REKEY beside
+    // data): corked, they go out as one writev.
     t.cork();
     let ok = true;
     for (const b of buffers) ok = t.write(b);
