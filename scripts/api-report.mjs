@@ -5,7 +5,8 @@
 //
 //   node scripts/api-report.mjs --check    CI: fail if any report differs from the built package
 //   node scripts/api-report.mjs --update   rewrite reports; refuses a breaking change (an export
-//                                          removed or changed) unless a pending changeset bumps
+//                                          removed or changed, other than an interface gaining
+//                                          optional members) unless a pending changeset bumps
 //                                          that package "major"
 //   ... [dir ...]                          only these packages/<dir>
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -79,6 +80,47 @@ function parseReport(text) {
   return entries;
 }
 
+/** The declarations in one report entry's text, parsed back. */
+function parseDeclarations(text) {
+  return ts.createSourceFile('entry.d.ts', text, ts.ScriptTarget.Latest, true).statements;
+}
+
+const print = (node) => printer.printNode(ts.EmitHint.Unspecified, node, node.getSourceFile());
+
+/**
+ * True when `after` only adds optional members to the interfaces of `before`
+ * (same names, type parameters and heritage; every old member unchanged):
+ * code that reads or implements the old shape still compiles, so it is a
+ * minor change, not a breaking one. Anything else counts as breaking.
+ */
+function onlyAddsOptionalMembers(before, after) {
+  const a = parseDeclarations(before);
+  const b = parseDeclarations(after);
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i];
+    if (!ts.isInterfaceDeclaration(x) || !ts.isInterfaceDeclaration(y)) return false;
+    const shell = (d) =>
+      print(
+        ts.factory.updateInterfaceDeclaration(
+          d,
+          d.modifiers,
+          d.name,
+          d.typeParameters,
+          d.heritageClauses,
+          [],
+        ),
+      );
+    if (shell(x) !== shell(y)) return false;
+    const kept = new Set(y.members.map(print));
+    const old = new Set(x.members.map(print));
+    return (
+      [...old].every((m) => kept.has(m)) &&
+      y.members.every((m) => old.has(print(m)) || m.questionToken !== undefined)
+    );
+  });
+}
+
 function breakingChanges(oldText, report) {
   const before = parseReport(oldText);
   const changes = [];
@@ -97,7 +139,8 @@ function breakingChanges(oldText, report) {
     const now = report.entries.get(subpath);
     for (const [name, text] of decls) {
       if (!now.has(name)) changes.push(`${title}: ${name} removed`);
-      else if (now.get(name).trim() !== text) changes.push(`${title}: ${name} changed`);
+      else if (now.get(name).trim() !== text && !onlyAddsOptionalMembers(text, now.get(name)))
+        changes.push(`${title}: ${name} changed`);
     }
   }
   return changes;

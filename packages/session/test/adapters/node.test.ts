@@ -189,13 +189,13 @@ describe('Node adapter over loopback TCP', () => {
     const client = connect({ port, host: '127.0.0.1', suites: suite, serverKeys: [identity.publicKey] });
     await once(client, 'secure');
     const echoed = readBytes(client, total, 'buffer');
+    // Views of one buffer, never changed: a Writable may hold a chunk until its callback (Node 24 queues more).
     for (let at = 0; at < total; at += 16 * 1024) {
-      const chunk = pattern.slice(at, at + 16 * 1024);
-      if (!client.write(chunk)) await once(client, 'drain');
-      chunk.fill(0); // the writer reuses its memory at once
+      if (!client.write(pattern.subarray(at, at + 16 * 1024))) await once(client, 'drain');
     }
-    expect(digest(await echoed)).toBe(digest(pattern));
+    const got = digest(await echoed);
     client.end();
+    expect(got).toBe(digest(pattern));
   });
 
   it('drops writes still gathered when the session is closed with an error reason', async () => {
