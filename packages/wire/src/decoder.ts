@@ -46,9 +46,9 @@ function frameAt(bytes: Uint8Array, offset: number, header: ParsedHeader): Decod
 const SLAB_SIZE = 256 * 1024;
 const SLAB_MAX_FRAME = 64 * 1024;
 /**
- * Largest frame a transient decoder assembles in its kept buffers; a larger
- * one gets its own, so one big frame does not pin its size for the life of
- * the connection.
+ * Largest frame a transient decoder assembles in its kept buffers (a 256 KiB
+ * record with its header and a 16-byte tag); a larger one gets its own, so
+ * a rare big frame does not pin its size while a burst lasts.
  */
 const TRANSIENT_MAX_FRAME = 256 * 1024 + HEADER_LENGTH + 16;
 
@@ -82,8 +82,8 @@ export function decodeFrame(bytes: Uint8Array, options?: LimitOptions): DecodedF
  * Frames that lie wholly inside one chunk are returned as views into it;
  * only a frame that straddles chunks is copied, into one buffer sized from
  * its (already validated) header (with `transient`, into a buffer the
- * decoder reuses, so frames are valid only until the next push). A declared length above the limit is
- * refused from the header alone. After the first error the decoder stays
+ * decoder reuses, so frames are valid only until the next push). A
+ * declared length above the limit is refused from the header alone. After the first error the decoder stays
  * failed: a byte stream that lost framing cannot be trusted again.
  */
 export class FrameDecoder {
