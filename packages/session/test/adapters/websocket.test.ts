@@ -225,14 +225,16 @@ describe('webSocketStreams receive bounds', () => {
   // browsers, throws on protocol close codes from application code.
   const RuntimeWebSocket = (globalThis as { WebSocket?: new (url: string) => WebSocketLike }).WebSocket;
   it.skipIf(!RuntimeWebSocket)(
-    "with the runtime's own WebSocket (Node >= 22): overflow closes with 4009, a text message with 4003",
+    "with the runtime's own WebSocket (Node >= 22): overflow closes with 4009, a text message with 4003, an abort with 4011",
     async () => {
       const codes: number[] = [];
       let connections = 0;
       const url = await wsServer((ws) => {
         ws.on('close', (code) => codes.push(code));
-        if (connections++ === 0) flood(ws, COUNT, SIZE);
-        else ws.send('not binary');
+        const n = connections++;
+        if (n === 0) flood(ws, COUNT, SIZE);
+        else if (n === 1) ws.send('not binary');
+        // The third connection's client aborts its writable side; the server only listens.
       });
       const bounds = { receiveHighWaterMark: 256 * 1024, maxReceiveBuffer: 1024 * 1024 };
       const socket = new RuntimeWebSocket!(url);
@@ -247,7 +249,12 @@ describe('webSocketStreams receive bounds', () => {
       );
       expect(isSessionError(text, 'TRANSPORT_CLOSED')).toBe(true);
       await until(() => codes.length === 2);
-      expect(codes).toEqual([4009, 4003]);
+      const aborting = new RuntimeWebSocket!(url);
+      const { writable } = webSocketStreams(aborting, bounds);
+      await until(() => aborting.readyState === 1);
+      await writable.abort(new Error('application gave up'));
+      await until(() => codes.length === 3);
+      expect(codes).toEqual([4009, 4003, 4011]);
     },
   );
 });
