@@ -65,40 +65,51 @@ export function nodeKdf(id: KdfId): Kdf {
   });
 }
 
+/**
+ * One seal through node:crypto, as update()'s output, final()'s (empty for
+ * both modes: they are stream modes, so final() only computes the tag) and
+ * the tag. The three seal shapes below differ only in where these go.
+ */
+function encrypt(
+  id: AeadId,
+  tagLength: number,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): [head: Buffer, tail: Buffer, tag: Buffer] {
+  const c = cipher(id, key, nonce, tagLength);
+  if (aad.length > 0) c.setAAD(aad);
+  const head = c.update(plaintext);
+  const tail = c.final();
+  return [head, tail, c.getAuthTag()];
+}
+
+/** Writes ciphertext || tag into `out` at `offset`. */
+function place([head, tail, tag]: [Buffer, Buffer, Buffer], out: Uint8Array, offset: number): Uint8Array {
+  out.set(head, offset);
+  if (tail.length > 0) out.set(tail, offset + head.length);
+  out.set(tag, offset + head.length + tail.length);
+  return out;
+}
+
 export function nodeAead(id: AeadId): Aead {
   const { tagLength } = AEAD_PARAMS[id];
   return defineAead(id, {
     // node:crypto cannot write into a caller's buffer: one copy of update()'s output, no separate record.
     // `out` may overlap plaintext and aad: setAAD and update have consumed both before the first write.
     sealInto(key, nonce, plaintext, aad, out, offset) {
-      const c = cipher(id, key, nonce, tagLength);
-      if (aad.length > 0) c.setAAD(aad);
-      const head = c.update(plaintext);
-      const tail = c.final();
-      out.set(head, offset);
-      if (tail.length > 0) out.set(tail, offset + head.length);
-      out.set(c.getAuthTag(), offset + head.length + tail.length);
+      place(encrypt(id, tagLength, key, nonce, plaintext, aad), out, offset);
     },
     seal(key, nonce, plaintext, aad) {
-      const c = cipher(id, key, nonce, tagLength);
-      if (aad.length > 0) c.setAAD(aad);
-      const head = c.update(plaintext);
-      // Both modes are stream modes: final() only computes the tag, so one copy builds ciphertext || tag.
-      const tail = c.final();
-      const out = ciphertextBytes(head.length + tail.length + tagLength);
-      out.set(head, 0);
-      if (tail.length > 0) out.set(tail, head.length);
-      out.set(c.getAuthTag(), head.length + tail.length);
-      return out;
+      const parts = encrypt(id, tagLength, key, nonce, plaintext, aad);
+      return place(parts, ciphertextBytes(parts[0].length + parts[1].length + tagLength), 0);
     },
     sealDetached(key, nonce, plaintext, aad) {
-      const c = cipher(id, key, nonce, tagLength);
-      if (aad.length > 0) c.setAAD(aad);
-      const head = c.update(plaintext);
-      const tail = c.final();
+      const [head, tail, tag] = encrypt(id, tagLength, key, nonce, plaintext, aad);
       // update()'s own memory becomes the ciphertext: the copy sealInto makes is what this saves.
       const ciphertext = tail.length === 0 ? adopt(head) : adopt(Buffer.concat([head, tail]));
-      return { ciphertext, tag: adopt(c.getAuthTag()) };
+      return { ciphertext, tag: adopt(tag) };
     },
     open(key, nonce, ciphertext, aad) {
       const body = ciphertext.subarray(0, ciphertext.length - tagLength);
