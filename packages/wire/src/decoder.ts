@@ -213,8 +213,9 @@ export class FrameDecoder {
     if (scratch && length <= TRANSIENT_MAX_FRAME) {
       this.#scratchIndex ^= 1;
       let buf = scratch[this.#scratchIndex];
-      // Zeroed once: a frame's .buffer reaches the whole kept buffer, which then holds only bytes pushed earlier.
-      if (!buf || buf.length < length) scratch[this.#scratchIndex] = buf = new Uint8Array(length);
+      // Unzeroed: the frame being assembled writes every byte of a new buffer before it is returned, and a
+      // later, shorter frame's .buffer reaches only bytes pushed earlier.
+      if (!buf || buf.length < length) scratch[this.#scratchIndex] = buf = unzeroedBytes(length);
       return buf.subarray(0, length);
     }
     if (length > SLAB_MAX_FRAME) return unzeroedBytes(length);

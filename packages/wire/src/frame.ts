@@ -32,11 +32,11 @@ export interface DecoderOptions extends LimitOptions {
    * that straddles chunks is assembled in one of two buffers the decoder
    * keeps and overwrites, instead of a fresh allocation per frame (it lets
    * go of them whenever a push ends between frames, so an idle connection
-   * holds none). For a
-   * receiver that has consumed every frame (opened it, copied what it keeps)
-   * before it pushes more bytes, as the QSP session core does: in a bulk
-   * transfer nearly every record straddles socket reads, and reusing memory
-   * that is still in cache saves a cold allocation per record. Default false.
+   * holds none). For a receiver that has consumed every frame (opened it,
+   * copied what it keeps) before it pushes more bytes, as the QSP session
+   * core does: a 64 KiB record and its header never fit one 64 KiB socket
+   * read, so in a bulk transfer records straddle reads, each one an
+   * allocation this saves. Default false.
    */
   readonly transient?: boolean;
 }
