@@ -1,7 +1,7 @@
 import type { KeySource } from '@qsp/crypto-suite';
 import { ClientConnection } from './client.js';
 import { SessionError } from './errors.js';
-import type { ClientOptions, ServerOptions } from './options.js';
+import type { ClientOptions, CommonOptions, ServerOptions } from './options.js';
 import { ServerConnection } from './server.js';
 
 /** Client options for the IO adapters: `now` comes from the adapter's monotonic clock. */
@@ -25,9 +25,7 @@ export interface SecureServerOptions extends Omit<ServerOptions, 'now' | 'vector
 const now = () => globalThis.performance.now();
 
 /** What the adapter itself decides about its core: whether its transport takes vectored writes. */
-export interface CoreChoices {
-  readonly vectoredOutput?: boolean;
-}
+type CoreChoices = Pick<CommonOptions, 'vectoredOutput'>;
 
 /** Builds the client core, first drawing a QKD key when a KeySource is given. */
 export async function createClientConnection(

@@ -168,8 +168,8 @@ describe('webSocketStreams receive bounds', () => {
       maxReceiveBuffer: 1024 * 1024,
     });
     // Nobody reads yet: the socket pauses and the rest waits in TCP (loopback buffers here may grow to
-    // 32 MiB, so the sender's own buffer can empty: only the pause is observable). The flood is four times
-    // maxReceiveBuffer, so had the adapter kept reading it would have failed with TRANSPORT_OVERFLOW.
+    // 32 MiB, so the sender's own buffer can empty: only the pause is observable). An adapter that never
+    // pauses, or resumes before the reader takes anything, fails this wait.
     await until(() => ws.isPaused);
     expect(await readFlood(readable, SIZE)).toBe(COUNT * SIZE);
   });
