@@ -21,6 +21,7 @@ if (mode !== '--check' && mode !== '--update') {
 }
 
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
+const print = (node) => printer.printNode(ts.EmitHint.Unspecified, node, node.getSourceFile());
 
 function exportedDeclarations(file) {
   const program = ts.createProgram([file], { noEmit: true, skipLibCheck: true, types: [] });
@@ -32,7 +33,7 @@ function exportedDeclarations(file) {
   for (const symbol of checker.getExportsOfModule(moduleSymbol)) {
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
     const texts = (target.declarations ?? []).map((decl) => {
-      const text = printer.printNode(ts.EmitHint.Unspecified, decl, decl.getSourceFile());
+      const text = print(decl);
       // Chunk file names carry build hashes; they are not part of the API.
       return text.replace(/from ["']\.\/[^"']+["']/g, 'from "<chunk>"').replace(/\bdeclare\s+/g, '');
     });
@@ -85,8 +86,6 @@ function parseDeclarations(text) {
   return ts.createSourceFile('entry.d.ts', text, ts.ScriptTarget.Latest, true).statements;
 }
 
-const print = (node) => printer.printNode(ts.EmitHint.Unspecified, node, node.getSourceFile());
-
 /**
  * True when `after` only adds optional members to the interfaces of `before`
  * (same names, type parameters and heritage; every old member unchanged):
@@ -112,12 +111,10 @@ function onlyAddsOptionalMembers(before, after) {
         ),
       );
     if (shell(x) !== shell(y)) return false;
-    const kept = new Set(y.members.map(print));
     const old = new Set(x.members.map(print));
-    return (
-      [...old].every((m) => kept.has(m)) &&
-      y.members.every((m) => old.has(print(m)) || m.questionToken !== undefined)
-    );
+    const now = y.members.map((m) => [print(m), m.questionToken !== undefined]);
+    const kept = new Set(now.map(([text]) => text));
+    return [...old].every((m) => kept.has(m)) && now.every(([text, optional]) => optional || old.has(text));
   });
 }
 
